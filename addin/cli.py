@@ -1,0 +1,56 @@
+"""The command line: `aftersales COMMAND`. Parses arguments, calls the core, prints.
+
+Commands live in the modules named in COMMANDS and are imported only when used, so
+`aftersales --help` and the Excel buttons stay quick. Every module exposes a click
+command named `command` (or a group).
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+# name → (module, short help shown by `aftersales --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("addin.cmd_demo", "在内置示例数据上运行整套流程(无需Excel或邮件服务器)"),
+    "template": ("addin.cmd_template", "生成经销商用的空白服务单工作簿"),
+    "check": ("addin.cmd_check", "校验服务单工作表,列出每个问题及其单元格"),
+    "fees": ("addin.cmd_fees", "三包判定、客户收费、厂家结算和服务时效"),
+    "report": ("addin.cmd_report", "生成月度统计表和各部门反馈包"),
+    "replies": ("addin.cmd_replies", "导入各部门的改进回复并跟踪"),
+    "send": ("addin.cmd_send", "发送某月的部门反馈包(只发一次)"),
+    "send-due": ("addin.cmd_send", "发送所有已到发送日、尚未发送的月份"),
+    "schedule": ("addin.cmd_schedule", "在系统计划任务中登记每日自动发送"),
+    "addin": ("addin.cmd_addin", "生成并安装 Excel 加载项(.xlam)"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return list(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[name][0])
+        attr = name.replace("-", "_") + "_command" if hasattr(
+            module, name.replace("-", "_") + "_command") else "command"
+        return getattr(module, attr)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
+        with formatter.section("命令 Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="aftersales")
+def main():
+    """售后服务助手 aftersales:检查服务单、计算三包和费用、生成月报、发送厂家反馈。
+
+    \b
+    例 Examples:
+      aftersales demo --out demo-out
+      aftersales check 服务单.xlsx --annotate 服务单_校验.xlsx
+      aftersales report 服务单.xlsx --month 2026-10
+    """
