@@ -30,6 +30,15 @@ class OrderSheet:
     cols: dict[str, int]                  # field → 1-based column number
     frame: pd.DataFrame
     headers: dict[int, str] = field(default_factory=dict)  # column number → header as typed
+    unreadable: dict[str, set[int]] = field(default_factory=dict)  # field → rows typed but unreadable
+
+    def present(self, fld: str) -> pd.Series:
+        """True where the cell holds something (even if it could not be read)."""
+        mask = self.frame[fld].notna()
+        bad = self.unreadable.get(fld)
+        if bad:
+            mask = mask | self.frame.index.isin(list(bad))
+        return mask
 
     def cell(self, row: int, fld: str) -> CellRef:
         """Where a field of an order lives (the first column if the field is absent)."""

@@ -1,0 +1,188 @@
+"""Finding the service-order sheet and its header, and turning its rows into an OrderSheet.
+
+Tolerates what hand-typed workbooks do (spec "Reading real workbooks"): title rows above
+the header (anywhere in the first 10 rows), synonym headers with stray spaces, full-width
+brackets or a trailing colon, columns in any order, unknown columns (ignored), blank rows,
+a totals row, merged cells, a date and its time typed in separate columns, and the value
+forms handled by `values`. Unreadable cells become Issues; nothing is changed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+from . import values as V
+from .columns import (BY_FIELD, CHOICE, COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER, PHONE,
+                      SHEET_NAME, TEXT)
+from .issues import ERROR, WARNING, CellRef, Issue, WorkbookError
+from .records import OrderSheet
+from .workbook import Book
+
+HEADER_SCAN_ROWS = 10
+MIN_HEADER_MATCHES = 4
+# A date and its time typed in two columns: the date part's headers → the datetime field.
+DATE_PARTS = {
+    "报修日期": "reported_at", "投诉日期": "reported_at", "来电日期": "reported_at",
+    "到达日期": "arrived_at", "到达现场日期": "arrived_at", "上门日期": "arrived_at",
+    "离开日期": "left_at", "离开现场日期": "left_at", "完成日期": "left_at",
+}
+TIME_ONLY = {"报修时刻": "reported_at", "到达时刻": "arrived_at", "离开时刻": "left_at"}
+TOTAL_WORDS = ("合计", "总计", "小计", "汇总")
+
+
+def normalise_header(value) -> str:
+    """'  联系电话: ' / '单程距离（公里）' → '联系电话' / '单程距离(公里)'."""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = re.sub(r"\s+", "", text)
+    return text.rstrip(":*").lstrip("*")
+
+
+def _header_index() -> dict[str, str]:
+    index = {}
+    for col in COLUMNS:
+        for name in (col.header, *col.synonyms):
+            index[normalise_header(name)] = col.field
+    index.update(TIME_ONLY)
+    return index
+
+
+HEADER_INDEX = _header_index()
+
+
+def match_header(value) -> tuple[str, str] | None:
+    """A header cell → ('field', name) or ('date', name) for a date-part column, else None."""
+    if value is None or value == "":
+        return None
+    key = normalise_header(value)
+    for candidate in (key, re.sub(r"\([^)]*\)$", "", key)):
+        if candidate in HEADER_INDEX:
+            return "field", HEADER_INDEX[candidate]
+        if candidate in DATE_PARTS:
+            return "date", DATE_PARTS[candidate]
+    return None
+
+
+def find_header(rows: list[list]) -> tuple[int, dict[int, str], dict[int, str]] | None:
+    """The header row among the first rows: (0-based row, {col: field}, {col: date-part field})."""
+    best = None
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        fields, dates = {}, {}
+        for c, value in enumerate(row):
+            hit = match_header(value)
+            if hit is None:
+                continue
+            kind, name = hit
+            target = fields if kind == "field" else dates
+            if name not in target.values():
+                target[c] = name
+        if len(fields) >= MIN_HEADER_MATCHES and (best is None or len(fields) > len(best[1])):
+            best = (r, fields, dates)
+    return best
+
+
+def find_order_sheet(book: Book) -> tuple[str, int, dict[int, str], dict[int, str]]:
+    """The sheet holding the orders: 服务单 if it has a header, else the best-matching sheet."""
+    names = sorted(book.sheet_names, key=lambda n: (n != SHEET_NAME, "服务" not in n))
+    empty_named = False
+    for name in names:
+        head = book.head(name, HEADER_SCAN_ROWS)
+        found = find_header(head)
+        if found:
+            return (name, *found)
+        empty_named |= name == SHEET_NAME and not any(v != "" for row in head for v in row)
+    if empty_named:
+        raise WorkbookError("empty-sheet", f"工作表“{SHEET_NAME}”是空的,请先录入表头和服务单。")
+    raise WorkbookError("no-order-sheet", "没有找到服务单工作表:前10行里没有“服务单编号、服务类型、客户名称、"
+                        "联系电话、产品类型”等表头。请使用模板的“服务单”工作表,或把表头改成模板里的名称。")
+
+
+def _is_total(row: list) -> bool:
+    for v in row[:4]:
+        if v.__class__ is str and v.strip().replace(" ", "").startswith(TOTAL_WORDS):
+            return True
+    return False
+
+
+def data_rows(rows: list[list], header: int) -> tuple[list[int], list[list]]:
+    """Rows below the header that hold an order: blank rows and a totals row are left out."""
+    keep_rows, keep = [], []
+    for r in range(header + 1, len(rows)):
+        row = rows[r]
+        if row.count("") == len(row) or _is_total(row):
+            continue
+        keep_rows.append(r + 1)
+        keep.append(row)
+    return keep_rows, keep
+
+
+def parse_orders(book: Book) -> tuple[OrderSheet, list[Issue]]:
+    """Read the order sheet into an OrderSheet (typed frame) and the Issues of unreadable cells."""
+    name, header, fields, dates = find_order_sheet(book)
+    rows = book.rows(name)
+    excel_rows, data = data_rows(rows, header)
+    if not data:
+        raise WorkbookError("no-orders", f"工作表“{name}”只有表头,还没有任何服务单。")
+    width = max(len(rows[header]), max(len(r) for r in data))
+    columns = list(zip(*[r + [""] * (width - len(r)) for r in data]))
+    index = pd.Index(excel_rows, name="row")
+    sheet = OrderSheet(name, header + 1, {f: c + 1 for c, f in fields.items()}, pd.DataFrame(index=index),
+                       {c + 1: str(v) for c, v in enumerate(rows[header]) if v != ""})
+    issues: list[Issue] = []
+    frame = {}
+    for c, field in fields.items():
+        frame[field] = _convert(sheet, field, c, list(columns[c]), index, issues, dates, columns)
+    for col in COLUMNS:
+        if col.field not in frame:
+            frame[col.field] = _empty(col.kind, index)
+    sheet.frame = pd.DataFrame(frame, index=index)[[c.field for c in COLUMNS]]
+    return sheet, issues
+
+
+def _empty(kind: str, index) -> pd.Series:
+    if kind in (DATE, DATETIME):
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if kind in (INT, NUMBER, MONEY):
+        return pd.Series(np.nan, index=index)
+    return pd.Series(None, index=index, dtype=object)
+
+
+def _convert(sheet: OrderSheet, field: str, c: int, raw: list, index, issues, dates, columns) -> pd.Series:
+    kind = BY_FIELD[field].kind
+    if kind in (TEXT, CHOICE):
+        return pd.Series(V.text(raw), index=index, dtype=object)
+    if kind == PHONE:
+        series, bad = V.phones(raw, index)
+        return series            # invalid phones are the checks' business (phone-invalid)
+    if kind in (INT, NUMBER, MONEY):
+        series, bad = V.numbers(raw, index)
+        _report(sheet, field, c, raw, bad, index, issues, "money-not-number" if kind == MONEY else "number-invalid",
+                "“{v}”不是数字,请只填数字,如 80 或 12.5(可带“元”)。")
+        return series
+    stamp, tod, bad = V.datetimes(raw, index)
+    date_col = next((dc for dc, f in dates.items() if f == field), None)
+    if date_col is not None:
+        part, _, part_bad = V.datetimes(list(columns[date_col]), index)
+        _report(sheet, field, date_col, list(columns[date_col]), part_bad, index, issues, "date-invalid",
+                "“{v}”不是有效日期,请填成 2026-10-05 这样的格式。", header=sheet.headers.get(date_col + 1))
+        stamp = stamp.where(stamp.notna(), part.dt.normalize() + tod)
+    elif kind == DATETIME or tod.notna().any():
+        bad = bad | (tod.notna() & stamp.isna()).to_numpy()
+    if kind == DATE:
+        stamp = stamp.dt.normalize()
+    _report(sheet, field, c, raw, bad, index, issues, "date-invalid",
+            "“{v}”不是有效的日期时间,请填成 2026-10-05 09:30 这样的格式(日期用 - 或 / 分隔)。"
+            if kind == DATETIME else "“{v}”不是有效日期,请填成 2026-10-05 这样的格式。")
+    return stamp
+
+
+def _report(sheet, field, c, raw, bad, index, issues, code, template, header=None) -> None:
+    if bad.any():
+        rows = set(sheet.unreadable.get(field, ())) | {int(r) for r in index[bad]}
+        sheet.unreadable[field] = rows
+    for pos in np.flatnonzero(bad):
+        value = raw[pos]
+        issues.append(Issue(CellRef(sheet.sheet, int(index[pos]), c + 1), header or BY_FIELD[field].header,
+                            code, ERROR, template.format(v=value)))
