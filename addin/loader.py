@@ -27,8 +27,9 @@ class Loaded:
     @property
     def error_rows(self) -> set[int]:
         """Excel rows of the order sheet with at least one error."""
-        return {i.where.row for i in self.issues
+        rows = {i.where.row for i in self.issues
                 if i.severity == ERROR and i.where.sheet == self.orders.sheet}
+        return rows & set(self.orders.frame.index)
 
     def error_cells(self) -> dict[str, set[int]]:
         """field → rows where that field has an error (for 'not computable' decisions)."""
