@@ -167,7 +167,7 @@ def _convert(sheet: OrderSheet, field: str, c: int, raw: list, index, issues, da
         part, _, part_bad = V.datetimes(list(columns[date_col]), index)
         _report(sheet, field, date_col, list(columns[date_col]), part_bad, index, issues, "date-invalid",
                 "“{v}”不是有效日期,请填成 2026-10-05 这样的格式。", header=sheet.headers.get(date_col + 1))
-        stamp = stamp.where(stamp.notna(), part.dt.normalize() + tod)
+        stamp = stamp.where(stamp.notna(), part.dt.normalize() + tod.fillna(pd.Timedelta(0)))
     elif kind == DATETIME or tod.notna().any():
         bad = bad | (tod.notna() & stamp.isna()).to_numpy()
     if kind == DATE:

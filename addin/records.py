@@ -108,7 +108,7 @@ class ServiceOrder:
             elif kind == INT:
                 v = int(v)
             elif kind == MONEY:
-                v = Decimal(str(round(float(v), 2)))
+                v = Decimal(f"{float(v):.2f}")
             elif kind == NUMBER:
                 v = float(v)
             kwargs[f] = v

@@ -1,0 +1,121 @@
+"""Every rule of the service-order sheet: one mistake in, one issue at its cell out."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from addin.columns import COLUMNS
+from addin.issues import col_letter
+from addin.loader import load_workbook
+
+from .conftest import NOW, good_order
+
+COL = {c.header: col_letter(i + 1) for i, c in enumerate(COLUMNS)}
+
+
+def issues_of(make_book, *orders):
+    return load_workbook(make_book(list(orders)), now=NOW).issues
+
+
+def test_check__correct_orders_have_no_issues(make_book):
+    orders = [good_order(1), good_order(2, 服务类型="安装", 产品类型="空调", 更换配件=None, 报修故障=None),
+              good_order(3, 服务类型="咨询", 地址=None, 产品序列号=None, 到达现场时间=None, 离开现场时间=None,
+                         现场确诊故障=None, 解决方案=None),
+              good_order(4, 联系电话="0731-84567890", 是否三包期内="否", 客户同意维修="否")]
+    assert issues_of(make_book, *orders) == []
+
+
+RULES = [
+    # (overrides, code, header the issue sits under, severity)
+    ({"服务单编号": None}, "order-no-missing", "服务单编号", "error"),
+    ({"服务类型": None}, "service-type-missing", "服务类型", "error"),
+    ({"服务类型": "修理"}, "service-type-invalid", "服务类型", "error"),
+    ({"客户名称": None}, "customer-missing", "客户名称", "error"),
+    ({"联系电话": None}, "phone-missing", "联系电话", "error"),
+    ({"联系电话": "1381234567"}, "phone-invalid", "联系电话", "error"),
+    ({"联系电话": "23812345678"}, "phone-invalid", "联系电话", "error"),
+    ({"联系电话": "0731-845"}, "phone-invalid", "联系电话", "error"),
+    ({"地址": None}, "address-missing", "地址", "error"),
+    ({"城市级别": "市区"}, "city-tier-invalid", "城市级别", "error"),
+    ({"产品类型": None}, "category-missing", "产品类型", "error"),
+    ({"产品类型": "彩电"}, "category-invalid", "产品类型", "error"),
+    ({"产品型号": None}, "model-missing", "产品型号", "error"),
+    ({"产品序列号": None}, "serial-missing", "产品序列号", "error"),
+    ({"出厂日期": datetime(2025, 4, 1)}, "production-after-purchase", "出厂日期", "error"),
+    ({"购买日期": datetime(2025, 10, 6)}, "purchase-after-report", "购买日期", "error"),
+    ({"出厂日期": datetime(2025, 10, 6), "购买日期": None}, "production-after-report", "出厂日期", "error"),
+    ({"是否三包期内": "保内"}, "claimed-warranty-invalid", "是否三包期内", "error"),
+    ({"报修时间": None}, "reported-at-missing", "报修时间", "error"),
+    ({"报修时间": "2025-10-32 09:30"}, "date-invalid", "报修时间", "error"),
+    ({"离开现场时间": datetime(2027, 10, 5, 15, 30)}, "date-in-future", "离开现场时间", "error"),
+    ({"出厂日期": datetime(1999, 5, 1)}, "date-implausible", "出厂日期", "error"),
+    ({"首次响应时间": datetime(2025, 10, 5, 9, 0)}, "contact-before-report", "首次响应时间", "error"),
+    ({"到达现场时间": datetime(2025, 10, 5, 8, 0), "服务工时": 1}, "arrival-before-report", "到达现场时间", "error"),
+    ({"离开现场时间": datetime(2025, 10, 5, 13, 0)}, "leave-before-arrival", "离开现场时间", "error"),
+    ({"到达现场时间": None}, "arrival-missing", "到达现场时间", "error"),
+    ({"售后人员": None}, "technician-missing", "售后人员", "error"),
+    ({"到达人员数": 0}, "staff-count-invalid", "到达人员数", "error"),
+    ({"到达人员数": 1.5}, "staff-count-invalid", "到达人员数", "error"),
+    ({"服务工时": -1}, "labour-hours-negative", "服务工时", "error"),
+    ({"服务工时": 2}, "labour-hours-exceed", "服务工时", "warning"),
+    ({"单程距离(公里)": -3}, "distance-negative", "单程距离(公里)", "error"),
+    ({"单程距离(公里)": "很远"}, "number-invalid", "单程距离(公里)", "error"),
+    ({"报修故障": None}, "fault-missing", "报修故障", "error"),
+    ({"现场确诊故障": None}, "diagnosis-missing", "现场确诊故障", "error"),
+    ({"客户同意维修": "不同意"}, "customer-agreed-invalid", "客户同意维修", "error"),
+    ({"配件费用": -20}, "money-negative", "配件费用", "error"),
+    ({"工时费": "八十"}, "money-not-number", "工时费", "error"),
+    ({"客户评价": "好评"}, "rating-invalid", "客户评价", "error"),
+]
+
+
+@pytest.mark.parametrize("overrides,code,header,severity", RULES, ids=[r[1] + "-" + str(i) for i, r in enumerate(RULES)])
+def test_check__each_rule_found_at_its_cell(make_book, overrides, code, header, severity):
+    found = issues_of(make_book, good_order(1), good_order(2, **overrides))
+    assert [(i.code, i.where.a1, i.column, i.severity) for i in found] == [(code, f"{COL[header]}3", header, severity)]
+    assert all(i.message and any("\u4e00" <= ch <= "\u9fff" for ch in i.message) for i in found)
+
+
+def test_check__labour_hours_allow_several_staff(make_book):
+    assert issues_of(make_book, good_order(1, 服务工时=3, 到达人员数=2)) == []
+    found = issues_of(make_book, good_order(1, 服务工时=3.5, 到达人员数=2))
+    assert [i.code for i in found] == ["labour-hours-exceed"]
+
+
+def test_check__duplicate_order_number_points_at_the_first(make_book):
+    found = issues_of(make_book, good_order(1), good_order(2), good_order(1))
+    assert [(i.code, i.where.a1) for i in found] == [("order-no-duplicate", "A4")]
+    assert "第2行" in found[0].message
+
+
+def test_check__address_not_required_for_consultation(make_book):
+    order = good_order(1, 服务类型="咨询", 地址=None, 产品序列号=None)
+    assert issues_of(make_book, order) == []
+
+
+def test_check__serial_required_for_exchange(make_book):
+    found = issues_of(make_book, good_order(1, 服务类型="退换货", 产品序列号=None))
+    assert [i.code for i in found] == ["serial-missing"]
+
+
+def test_check__unfinished_repair_needs_no_diagnosis_or_arrival(make_book):
+    order = good_order(1, 到达现场时间=None, 离开现场时间=None, 现场确诊故障=None, 解决方案=None, 更换配件=None,
+                       原因分析=None, 服务工时=None)
+    assert issues_of(make_book, order) == []
+
+
+def test_check__policy_categories_come_from_the_workbook(make_book):
+    from addin.checks import validate
+    from addin.policy import Policy, WarrantyTerms
+
+    wb = load_workbook(make_book([good_order(1, 产品类型="洗碗机")]), now=NOW)
+    assert [i.code for i in wb.issues] == ["category-invalid"]
+    policy = Policy(warranty=Policy().warranty + (WarrantyTerms("洗碗机", 12, 36, ("电机",)),))
+    assert validate(wb.orders, policy, wb.settings, now=NOW) == []
+
+
+def test_check__missing_required_column_reported_once(make_book):
+    headers = [c.header for c in COLUMNS if c.header != "售后人员"]
+    wb = load_workbook(make_book([good_order(1), good_order(2)], headers=headers), now=NOW)
+    assert [(i.code, i.row if hasattr(i, "row") else i.where.row) for i in wb.issues] == [("column-missing", 1)]
