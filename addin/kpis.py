@@ -22,6 +22,11 @@ def _share(part, whole) -> float | None:
     return round(float(part) / float(whole), 4) if whole else None
 
 
+def _known(series: pd.Series) -> pd.Series:
+    """True where a yes/no value (bool or None) is known."""
+    return series.astype(object).map(lambda v: v is True or v is False).astype(bool)
+
+
 def _yuan(v) -> float:
     return round(float(v), 2)
 
@@ -48,7 +53,7 @@ WARRANTY_KINDS = (("退货期", "保内"), ("换货期", "保内"), ("整机保�
 def warranty(orders: pd.DataFrame) -> Table:
     n = len(orders)
     kinds = orders["warranty_kind"].astype(object)
-    known = orders["in_warranty"].astype(object).map(lambda v: v is True or v is False)
+    known = _known(orders["in_warranty"])
     rows = []
     for kind, side in WARRANTY_KINDS:
         c = int(((kinds == kind) & known).sum())
@@ -83,7 +88,7 @@ def fees(orders: pd.DataFrame, policy, settings=None) -> Table:
 
 
 def _compliance_row(label, limit, sub, response_limit):
-    timed = sub[sub["late"].astype(object).map(lambda v: v is True or v is False)]
+    timed = sub.loc[_known(sub["late"])]
     late = int((timed["late"].astype(object) == True).sum())  # noqa: E712
     resp = pd.to_numeric(sub["response_hours"], errors="coerce").dropna()
     hours = pd.to_numeric(timed["onsite_hours"], errors="coerce").mean()
@@ -208,7 +213,7 @@ def all_kpis(orders, policy, settings, issues, sheet, unplaced) -> dict[str, Tab
 def totals(orders: pd.DataFrame) -> dict[str, float]:
     rated = orders["rating"].isin(RATINGS).sum()
     late = orders["late"].astype(object)
-    timed = int(late.map(lambda v: v is True or v is False).sum())
+    timed = int(_known(late).sum())
     return {
         "orders": int(len(orders)), "error_orders": int(orders["has_error"].sum()),
         "failures": int(orders["is_failure"].sum()),

@@ -38,9 +38,10 @@ def _series(sheet, p: Placed, cat_col, val_col, name, *, skip_last=False, rows=N
 
 def _chart(book, key: str, table: Table, p: Placed, sheet: str):
     """The native chart for a KPI table, or None where a table reads better than a chart."""
-    if p.empty:
-        return None
     n = len(table.rows)
+    totals_row = key in ("by_type", "fees", "promise")
+    if p.empty or n - totals_row <= 0 or (key == "by_type" and len(table.headers) <= 2):
+        return None
     if key == "by_type":
         ch = book.add_chart({"type": "column", "subtype": "stacked"})
         for j in range(1, len(table.headers) - 1):

@@ -55,6 +55,7 @@ def frame(orders=ORDERS) -> pd.DataFrame:
             df[f] = pd.to_numeric(df[f]).astype("float64")
         else:
             df[f] = df[f].astype(object)
+    df["technician"] = ["王师傅", "王师傅", "李师傅", None, "李师傅", "王师傅", "王师傅", "李师傅"]  # FW004: error
     df["cause"] = ["制冷剂不足", None, None, "排水泵堵", "焊点漏", None, None, None]
     df["solution"] = ["更换压缩机", "更换压缩机", "安装调试", "清理排水泵", "换新机", "加氟", None, None]
     df["parts_fee"] = [0, 0, 0, 50, 0, 0, np.nan, np.nan]
