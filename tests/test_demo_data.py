@@ -1,0 +1,160 @@
+"""The demo year: deterministic, complete, consistent, and its planted mistakes are found."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from addin import demo_catalog as C
+from addin.columns import BY_FIELD, CITY_TIERS, SERVICE_TYPES
+from addin.demo_data import DemoData, add_months, demo_orders, month_span
+from addin.policy import Policy
+
+END = "2026-10"
+FEES_CODES = {"warranty-claim-mismatch"}      # judged by the fees engine (issue 3), not the checks
+
+
+@pytest.fixture(scope="module")
+def demo() -> DemoData:
+    return demo_orders(END)
+
+
+def clean(demo: DemoData) -> list[dict]:
+    """Orders without a planted mistake or an oddly typed cell."""
+    odd = {m.index for m in demo.mistakes} | {i for i, _ in demo.tolerated}
+    return [o for i, o in enumerate(demo.orders) if i not in odd]
+
+
+def test_same_seed_same_year_other_seed_other_year():
+    a, b, c = demo_orders(END, seed=7), demo_orders(END, seed=7), demo_orders(END, seed=8)
+    assert a == b
+    assert a.orders != c.orders
+
+
+def test_size_and_coverage(demo):
+    assert 600 <= len(demo.orders) <= 900
+    assert set(Policy().categories) <= {o["category"] for o in demo.orders}
+    assert {o["service_type"] for o in demo.orders} == set(SERVICE_TYPES)
+    tiers = Counter(o["city_tier"] for o in demo.orders)
+    assert set(tiers) <= set(CITY_TIERS) | {None}
+    assert tiers["县城"] + tiers["乡镇"] > 0.8 * len(demo.orders) and tiers["地级市"] > 10
+    assert len({o["order_no"] for o in demo.orders}) == len(demo.orders) - 1     # one planted duplicate
+
+
+@pytest.mark.parametrize("end, first, last", [
+    ("2026-10", date(2025, 11, 1), date(2026, 10, 31)),
+    (date(2026, 12, 15), date(2026, 1, 1), date(2026, 12, 31)),
+    ("2027-02", date(2026, 3, 1), date(2027, 2, 28)),
+])
+def test_spans_twelve_months_ending_at_end_month(end, first, last):
+    assert month_span(end) == (first, last)
+    d = demo_orders(end, seed=3)
+    months = {o["reported_at"].strftime("%Y-%m") for o in clean(d)}
+    assert months == {add_months(first, k).strftime("%Y-%m") for k in range(12)}
+
+
+def test_bad_month_is_a_clear_error():
+    with pytest.raises(ValueError, match="2026-10"):
+        month_span("2026-13")
+
+
+def test_dates_are_consistent_on_rows_without_mistakes(demo):
+    end = datetime.combine(demo.last_day, datetime.max.time())
+    for o in clean(demo):
+        rep = o["reported_at"]
+        assert o["production_date"] is None or o["production_date"] <= (o["purchase_date"] or rep.date())
+        assert o["purchase_date"] is None or o["purchase_date"] <= rep.date()
+        assert o.get("first_contact") is None or rep <= o["first_contact"] <= end
+        if o.get("arrived_at"):
+            assert rep < o["arrived_at"] < o["left_at"] <= end, o["order_no"]
+            on_site = (o["left_at"] - o["arrived_at"]).total_seconds() / 3600
+            assert 0 < o["labour_hours"] <= on_site * o["staff_count"], o["order_no"]
+        if o.get("visit_date"):
+            assert (o.get("left_at") or rep).date() < o["visit_date"] <= demo.last_day
+        if o.get("serial") and o.get("production_date"):
+            assert o["serial"][2:6] == o["production_date"].strftime("%y%m"), o["order_no"]
+
+
+def test_phones_and_names_look_real(demo):
+    phone = re.compile(r"1[3-9]\d{9}|0\d{2,3}-\d{7,8}")
+    rows = clean(demo)
+    assert all(phone.fullmatch(o["phone"]) for o in rows)
+    assert sum(o["phone"].startswith("0") for o in rows) > 20
+    people = [o["customer"] for o in rows if o["customer"] not in C.BUSINESSES]
+    assert all(2 <= len(n) <= 3 and n[0] in C.SURNAMES for n in people)
+    assert len(set(people)) > 300
+    assert all(o["address"].startswith((C.COUNTY, C.CITY)) for o in rows)
+
+
+def test_faults_diagnoses_and_parts_belong_together(demo):
+    for o in clean(demo):
+        if o["service_type"] != "维修" or o["customer_agreed"] != "是" or not o.get("diagnosed_fault"):
+            continue
+        row = (o["reported_fault"], o["diagnosed_fault"], o["cause"], o["solution"], o["parts"] or "")
+        assert row in [f[:5] for f in C.FAULTS[o["category"]]], o["order_no"]
+
+
+def test_claims_match_the_policy_on_rows_without_mistakes(demo):
+    policy = Policy()
+    for o in clean(demo):
+        if o["service_type"] == "咨询":
+            assert o["claimed_warranty"] is None
+            continue
+        terms = policy.terms(o["category"])
+        main = any(p in terms.main_parts for p in (o["parts"] or "").split("、"))
+        base = o["purchase_date"] or o["production_date"] + timedelta(days=policy.no_invoice_grace_days)
+        until = add_months(base, terms.main_part_months if main else terms.whole_unit_months)
+        assert o["claimed_warranty"] == ("是" if o["reported_at"].date() <= until else "否"), o["order_no"]
+        for months in (12, 36):        # never within two weeks of a boundary: no arguable verdicts
+            assert abs((o["reported_at"].date() - add_months(base, months)).days) >= 15
+
+
+def test_the_stories_are_there(demo):
+    rows = clean(demo)
+    repairs = Counter(o["serial"] for o in rows if o["service_type"] == "维修" and o["claimed_warranty"] == "是")
+    assert repairs.most_common(1)[0][1] == 3 and sum(n == 2 for n in repairs.values()) >= 2
+    assert any(o.get("left_at") and o["left_at"].date() > o["arrived_at"].date() for o in rows)   # past midnight
+    assert sum(1 for o in rows if o.get("arrived_at") and o["arrived_at"].hour >= 21) >= 5
+    assert sum(o["customer_agreed"] == "否" for o in rows) >= 5
+    assert sum((o["distance_km"] or 0) > 30 for o in rows) >= 20
+    assert sum(o["purchase_date"] is None for o in rows if o["service_type"] == "维修") >= 10
+    assert sum(bool(o.get("first_contact")) for o in rows) > 0.75 * len(rows)
+    assert sum(bool(o.get("visit_date")) for o in rows) > 0.4 * len(rows)
+    assert Counter(o.get("rating") for o in rows)["很不满意"] >= 1
+    assert sum(any(p in (o["parts"] or "") for p in ("压缩机", "液晶屏", "内胆", "磁控管")) for o in rows) >= 10
+    comments = [demo.orders[i]["comment"] for i, f in demo.tolerated if f == "comment"]
+    assert {c[0] for c in comments} == {"=", "+"}
+
+
+def test_mistakes_are_a_plausible_handful(demo):
+    codes = [m.code for m in demo.mistakes]
+    assert 8 <= len(codes) <= 15 and len(set(m.index for m in demo.mistakes)) == len(codes)
+    assert {"phone-invalid", "arrival-before-report", "order-no-duplicate", "money-negative",
+            "money-not-number", "category-invalid", "serial-missing", "warranty-claim-mismatch",
+            "labour-hours-exceed"} <= set(codes)
+    m = next(m for m in demo.mistakes if m.code == "money-not-number")
+    assert demo.orders[m.index]["labour_fee"] == "八十"
+    odd = dict((f, demo.orders[i][f]) for i, f in demo.tolerated if f in ("purchase_date", "production_date"))
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", odd["purchase_date"])
+
+
+def test_settings_use_example_addresses(demo):
+    emails = [e for d in demo.settings.departments for e in d.emails]
+    assert emails and all(e.endswith("@example.com") for e in emails)
+
+
+def test_the_check_finds_every_planted_mistake_and_nothing_else(tmp_path):
+    from addin.loader import load_workbook
+    from addin.template import write_workbook
+    today = date.today()
+    end = add_months(today.replace(day=1), -1)               # the last complete month, as the demo uses
+    demo = demo_orders(end)
+    path = write_workbook(tmp_path / "demo.xlsx", demo.orders, demo.settings)
+    wb = load_workbook(path)
+    found = {(i.where.row, i.code, i.column) for i in wb.issues}
+    planted = {(demo.excel_row(m.index), m.code, BY_FIELD[m.field].header)
+               for m in demo.mistakes if m.code not in FEES_CODES}
+    assert found == planted
+    assert wb.settings == demo.settings and len(wb.orders.frame) == len(demo.orders)
