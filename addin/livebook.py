@@ -57,6 +57,12 @@ class ExcelRows:
             return [list(r) for r in self._rows[name][:n]]
         return self._values(name, n)
 
+    def table(self, name: str, head: list[list]):
+        """The sheet as a frame (index = Excel row, columns = Excel column numbers), built from
+        the one read of its values, as workbook.RowsBook does."""
+        from .workbook import rows_frame
+        return rows_frame(self.rows(name) or [])
+
 
 def _safe(value):
     """A value Excel takes as it is: text that looks like a formula stays text; numpy
