@@ -214,7 +214,7 @@ class _Gen:
         else:
             question, answer = r.choice(C.CONSULTS)
             o.update(reported_fault=question, solution=answer)
-        if r.random() < 0.05 and stype in ONSITE:
+        if r.random() < 0.05 and stype in ONSITE and o["customer_agreed"] == "是":
             o["other_service"] = r.choice(C.OTHER_SERVICE)
 
     def timing(self, o: dict, night: bool = False) -> None:

@@ -116,9 +116,9 @@ def _validate(ws, col: int, c: Column, last: int, policy: Policy) -> None:
     rule: dict = {"validate": "any"}
     if c.kind == CHOICE:
         source = f"={CATEGORY_LIST_NAME}" if c.field == "category" else list(c.choices)
-        rule = {"validate": "list", "source": source,
-                "error_title": c.header, "error_message": "请从下拉列表中选择:" + "、".join(
-                    policy.categories if c.field == "category" else c.choices)}
+        allowed = "请从下拉列表中选择:" + "、".join(policy.categories if c.field == "category" else c.choices)
+        rule = {"validate": "list", "source": source, "error_title": c.header,
+                "error_message": allowed if len(allowed) <= 250 else "请从下拉列表中选择"}
         hint = hint or "从下拉列表中选择"
     elif c.kind in (MONEY, NUMBER):
         rule = {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": c.header,
