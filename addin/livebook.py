@@ -127,10 +127,14 @@ def _mark(book, mark: Mark) -> list:
 
 
 def apply_marks(book, marks: list[Mark]) -> int:
-    """Mark at most MAX_MARKS cells (errors first); remember what they looked like before."""
-    chosen = sorted(marks, key=lambda m: (m.severity != "error", m.cell))[:MAX_MARKS]
+    """Mark at most MAX_MARKS cells (errors first); remember what they looked like before.
+    Problems about a sheet the book does not have (e.g. a missing policy table) are not
+    marked; they are listed on the 校验结果 sheet."""
+    names = [s.name for s in book.sheets]
+    chosen = sorted((m for m in marks if m.cell.sheet in names),
+                    key=lambda m: (m.severity != "error", m.cell))[:MAX_MARKS]
     ledger_rows = [MARKS_HEADERS] + [_mark(book, m) for m in chosen]
-    if MARKS_SHEET in [s.name for s in book.sheets]:
+    if MARKS_SHEET in names:
         ledger = book.sheets[MARKS_SHEET]
     else:
         ledger = book.sheets.add(MARKS_SHEET, after=book.sheets[len(book.sheets) - 1])
