@@ -76,7 +76,7 @@ def _reply_sheet(book, ws, items, carried, f) -> None:
         ws.data_validation(1, 5, len(rows), 5, {
             "validate": "date", "criteria": ">", "value": date(2000, 1, 1),
             "error_title": "计划完成日期", "error_message": "请填日期,如 2026-12-31。"})
-    ws.write_string(len(rows) + 2, 0, "请在黄色单元格填写改进措施、责任人、计划完成日期和实施效果,"
+    ws.write_string(len(rows) + 2, 1, "请在黄色单元格填写改进措施、责任人、计划完成日期和实施效果,"
                     "保存后把本文件发回;不要修改编号列。", f["note"])
     ws.freeze_panes(1, 2)
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,

@@ -10,6 +10,7 @@ the workbook, `<workbook stem>_改进回复跟踪.sqlite`).
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .issues import ERROR, WARNING, CellRef, Issue
 
 REPLY_SHEET = "改进回复"
 REPLY_HEADERS = ("编号", "反馈事项", "回复期限", "改进措施", "责任人", "计划完成日期", "实施效果")
+ID_PATTERN = re.compile(r"^\d{4}-\d{2}-[A-Z0-9]+-\d{3}$")
 DEPT_CODES = {"研发部": "RD", "质量部": "QA", "生产部": "PR", "售后服务部": "SV"}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items(id TEXT PRIMARY KEY, month TEXT NOT NULL, department TEXT NOT NULL,
@@ -208,7 +210,7 @@ def import_replies(wb_path: Path | str, files) -> ImportResult:
     for file in files:
         for row, values in _read_sheet(file, issues):
             item_id = (_text(values.get("编号")) or "").upper()
-            if not item_id:
+            if not item_id or (not ID_PATTERN.match(item_id) and _text(values.get("改进措施")) is None):
                 continue
             where = CellRef(f"{file.name}!{REPLY_SHEET}", row, 1)
             if not ledger.known(item_id):

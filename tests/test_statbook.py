@@ -1,0 +1,80 @@
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+
+from addin.policy import Policy
+from addin.statbook import SHEET_728, SHEET_KPI, SHEET_PROBLEMS, stats_filename, write_statbook
+from addin.summary import TABLE_728_HEADERS, summarize
+from tests.report_data import fees, frame
+
+
+@pytest.fixture
+def book(tmp_path):
+    df = frame()
+    df.loc[3, "reported_fault"] = "=1+1"          # formula-looking text typed by a clerk
+    df.loc[2, "customer"] = "@张三"
+    s = summarize(df, fees(df), "2026-10", policy=Policy(), error_rows={5}, sheet="服务单")
+    return write_statbook(s, tmp_path / stats_filename(s), dealer="示例家电商行"), s
+
+
+def test_file_name_and_sheets(book):
+    path, s = book
+    assert path.name == "2026年10月_售后服务统计表.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [SHEET_728, SHEET_KPI, SHEET_PROBLEMS]
+
+
+def test_table_728_rows_totals_and_text_stays_text(book):
+    path, s = book
+    ws = openpyxl.load_workbook(path)[SHEET_728]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[1] == TABLE_728_HEADERS
+    data = rows[2:8]
+    assert [r[12] for r in data] == ["FW001", "FW002", "FW003", "FW004", "FW005", "FW007"]
+    assert rows[8][0] == "合计" and rows[8][4] == 6 and rows[8][11] == pytest.approx(562.5)
+    cell = ws.cell(row=4, column=6)
+    assert cell.value == "=1+1" and cell.data_type == "s"
+    assert ws.cell(row=3, column=2).value == "@张三" and ws.cell(row=3, column=2).data_type == "s"
+
+
+def test_error_orders_are_filled_and_commented(book):
+    path, s = book
+    ws = openpyxl.load_workbook(path)[SHEET_728]
+    fw004 = 6                                          # header row 2 + 4th order
+    assert ws.cell(row=fw004, column=13).value == "FW004"
+    assert ws.cell(row=fw004, column=1).fill.fgColor.rgb.endswith("F8CBAD")
+    assert ws.cell(row=3, column=1).fill.fgColor.rgb in (None, "00000000")
+
+
+def test_print_setup_landscape_one_page_wide(book):
+    path, _ = book
+    ws = openpyxl.load_workbook(path)[SHEET_728]
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0   # 1 is the default
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$2:$2"
+
+
+def test_kpi_sheet_has_native_charts(book):
+    path, _ = book
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) >= 6
+    ws = openpyxl.load_workbook(path)[SHEET_KPI]
+    titles = [r[0] for r in ws.iter_rows(values_only=True) if r[0]]
+    for t in ("按服务类型和产品类型的服务单数", "三包期内外", "上门时效达标(按城市级别)", "客户满意度",
+              "故障帕累托(按型号和故障)", "按生产月份(批次)的故障", "早期故障(按型号,从购买日期算起)"):
+        assert t in titles
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_converts_to_pdf(book, tmp_path):
+    path, _ = book
+    out = tmp_path / "pdf"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                    "pdf", "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180)
+    pdf = out / (path.stem + ".pdf")
+    assert pdf.is_file() and pdf.read_bytes()[:4] == b"%PDF"
