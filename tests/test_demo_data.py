@@ -158,3 +158,20 @@ def test_the_check_finds_every_planted_mistake_and_nothing_else(tmp_path):
                for m in demo.mistakes if m.code not in FEES_CODES}
     assert found == planted
     assert wb.settings == demo.settings and len(wb.orders.frame) == len(demo.orders)
+
+
+def test_the_fees_engine_agrees_with_every_claim_but_the_planted_one(tmp_path):
+    from addin.fees import compute
+    from addin.loader import load_workbook
+    from addin.template import write_workbook
+    demo = demo_orders(add_months(date.today().replace(day=1), -1))
+    wb = load_workbook(write_workbook(tmp_path / "demo.xlsx", demo.orders, demo.settings))
+    result, frame = compute(wb), wb.orders.frame
+    claimed = frame["claimed_warranty"].map({"是": True, "否": False})
+    judged = result["in_warranty"]
+    disagree = claimed.notna() & judged.notna() & (claimed != judged.astype(object))
+    planted = {demo.excel_row(m.index) for m in demo.mistakes if m.code in FEES_CODES}
+    assert set(frame.index[disagree]) == planted
+    flagged = result["fraud"].fillna("").str.contains("登记为三包期内")
+    assert set(frame.index[flagged]) == planted
+    assert result["exchange_eligible"].sum() >= 1          # the fridge repaired three times
