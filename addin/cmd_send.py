@@ -80,7 +80,8 @@ def describe(result: MonthResult, dealer: str) -> list[str]:
         for problem in step.problems:
             lines.append(f"  {name}:未发送 —— {problem}")
         if step.done and not (step.send and set(step.send) & {r.recipient for r in step.done}):
-            lines.append(f"  {name}:之前已发送,跳过({_addresses(step.done)},{step.done[-1].updated_at})")
+            did = "已写入发件箱" if result.channel == EML else "已发送"
+            lines.append(f"  {name}:之前{did},跳过({_addresses(step.done)},{step.done[-1].updated_at})")
         if step.unknown and not step.send:
             lines.append(f"  {name}:状态不明 —— {step.unknown[-1].detail}({_addresses(step.unknown)},"
                          f"{step.unknown[-1].updated_at})。为避免重复,不会自动重发;请向收件人确认后运行"
@@ -101,9 +102,11 @@ def _outcome_lines(o) -> list[str]:
     lines, d = [], o.delivery
     if o.error:
         lines.append(f"  {o.department}:失败 —— {o.error}(下次运行会重试)")
-    if d.accepted:
-        lines.append(f"  {o.department}:已发送 → {_addresses(d.accepted)}"
-                     + (f"({o.location})" if o.location.endswith(".eml") else ""))
+    if d.accepted and o.location.endswith(".eml"):
+        lines.append(f"  {o.department}:已写入 {o.location}(收件人 {_addresses(d.accepted)};"
+                     "用 Outlook 打开即为待发送的草稿)")
+    elif d.accepted:
+        lines.append(f"  {o.department}:已发送 → {_addresses(d.accepted)}")
     for address, reason in d.refused.items():
         lines.append(f"  {o.department}:被拒收 → {address}:{reason}(改正地址后再运行会只补发这一封)")
     if d.unknown:
@@ -120,7 +123,7 @@ def _check_month(month: str, force: bool) -> None:
 
 
 @click.command(help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
-                    "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。\n"
+                    "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。\n\n"
                     "退出码:0 完成,1 有失败或待确认,2 工作簿无法读取。\n\n"
                     "例:aftersales send 服务单.xlsx --month 2026-10 --dry-run")
 @click.argument("workbook", type=click.Path(path_type=Path))
@@ -163,30 +166,34 @@ def _span(months: list[str]) -> str:
     return months[0] if len(months) == 1 else f"{months[0]} 至 {months[-1]}(共 {len(months)} 个月)"
 
 
-def _due(wb, workbook: Path, today: date, dry_run: bool) -> tuple[list[str], bool]:
-    """Send every due month; returns the lines to print and whether all went well."""
+def _due(wb, workbook: Path, today: date, dry_run: bool) -> tuple[list[str], bool, bool]:
+    """Send every due month: (lines to print, all went well, anything to report)."""
     config, note = _config(wb.settings, dry_run)
     channel = "smtp" if config else EML
-    lines, ok = ([f"提醒:{note}"] if note else []), True
+    lines, state = ([f"提醒:{note}"] if note else []), {"ok": True, "acted": bool(note)}
 
     def run(ledger):
-        nonlocal ok
         months, old = due_months(order_months(wb.orders.frame), today, wb.settings.send_day,
                                  ledger.months_done(channel))
-        if old:
-            lines.append(f"较早的月份 {_span(old)} 不自动发送(需要时用 aftersales send --month)")
         for month in months:
-            result = send_month(wb.settings, ledger, month, packs_builder(wb, month), config=config,
-                                eml_folder=outbox_folder(workbook), dry_run=dry_run)
+            try:
+                result = send_month(wb.settings, ledger, month, packs_builder(wb, month), config=config,
+                                    eml_folder=outbox_folder(workbook), dry_run=dry_run)
+            except MailError as error:       # e.g. the month's packs cannot be built
+                lines.append(f"{month_label(month)}:错误[{error.code}]:{error.message}")
+                state.update(ok=False, acted=True)
+                continue
             if result.pending or not result.ok or dry_run:
                 lines.extend(describe(result, wb.settings.dealer_name))
-            ok = ok and result.ok
+                state["acted"] = True
+            state["ok"] = state["ok"] and result.ok
             if result.outcomes and all(o.error for o in result.outcomes):
                 lines.append("邮件服务器不可用,其余月份下次再发")
                 break
-        return lines
+        if old and state["acted"]:
+            lines.append(f"较早的月份 {_span(old)} 不自动发送(需要时用 aftersales send --month)")
     _locked(workbook, dry_run, run)
-    return lines, ok
+    return lines, state["ok"], state["acted"]
 
 
 def _log(workbook: Path, lines: list[str]) -> None:
@@ -206,13 +213,13 @@ def send_due_command(workbook: Path, dry_run: bool, today) -> None:
     wb = _load(workbook)
     day = today.date() if today else date.today()
     try:
-        lines, ok = _due(wb, workbook, day, dry_run)
+        lines, ok, acted = _due(wb, workbook, day, dry_run)
     except MailError as error:
-        lines, ok = [f"错误[{error.code}]:{error.message}"], False
+        lines, ok, acted = [f"错误[{error.code}]:{error.message}"], False, True
     except LockBusy:
         click.echo("另一个发送任务正在运行,本次不发送。")
         sys.exit(0)
-    if not lines:
+    if not acted:
         lines = ["没有到期未发送的月份。"]
     elif not dry_run:
         _log(workbook, lines)
