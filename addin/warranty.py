@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .policy import Policy
+from .textarrays import day_text, each_once, int_text, obj
 
 FAULT_TYPES = ("维修", "退换货")
 REPAIR = "维修"
@@ -45,16 +46,15 @@ def split_parts(text) -> list[str]:
 
 def main_parts_replaced(parts: pd.Series, category: pd.Series, policy: Policy) -> pd.Series:
     """Per order, the category's main parts named in 更换配件, joined by 、 ('' when none)."""
-    out = pd.Series("", index=parts.index, dtype=object)
-    text = parts.fillna("").astype(str)
+    text, cat = obj(parts), obj(category)
+    out = np.full(len(text), "", dtype=object)
     for terms in policy.warranty:
-        mask = (category == terms.category) & (text != "")
+        mask = (cat == terms.category) & (text != "")
         if not terms.main_parts or not mask.any():
             continue
-        pattern = "|".join(re.escape(p) for p in sorted(terms.main_parts, key=len, reverse=True))
-        found = text[mask].str.findall(pattern)
-        out[mask] = found.map(lambda xs: "、".join(dict.fromkeys(xs)))
-    return out
+        pattern = re.compile("|".join(re.escape(p) for p in sorted(terms.main_parts, key=len, reverse=True)))
+        out[mask] = each_once(text[mask], lambda t: "、".join(dict.fromkeys(pattern.findall(t))))
+    return pd.Series(out, index=parts.index, dtype=object)
 
 
 def add_months(dates: pd.Series, months: pd.Series) -> pd.Series:
@@ -76,13 +76,8 @@ def _days(n: pd.Series) -> pd.Series:
     return pd.to_timedelta(n.fillna(0).astype("int64"), unit="D")
 
 
-def _period_text(months: pd.Series) -> pd.Series:
-    m = months.fillna(0).astype("int64")
-    return np.where(m % 12 == 0, (m // 12).astype(str) + "年", m.astype(str) + "个月")
-
-
-def _day_text(s: pd.Series) -> pd.Series:
-    return s.dt.strftime("%Y-%m-%d").fillna("")
+def _period_text(months: pd.Series) -> np.ndarray:
+    return each_once(months, lambda m: f"{int(m) // 12}年" if int(m) % 12 == 0 else f"{int(m)}个月")
 
 
 def periods(frame: pd.DataFrame, policy: Policy, extra_days: pd.Series) -> pd.DataFrame:
@@ -115,17 +110,32 @@ def classify(frame: pd.DataFrame, p: pd.DataFrame, main_parts: pd.Series, ok: pd
     return pd.Series(np.where(ok, kind, None), index=frame.index, dtype=object)
 
 
-def prior_sum(frame: pd.DataFrame, flag: pd.Series, values: pd.Series) -> pd.Series:
+def serial_order(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions sorted by (serial, 报修时间, row) and each sorted row's serial group start;
+    rows without a serial sort under '' and are never counted."""
+    serial = frame["serial"].astype(object).where(frame["serial"].notna(), "")
+    serial = pd.Series(each_once(serial, lambda t: str(t).strip().upper()), index=frame.index)
+    codes, _ = pd.factorize(serial)
+    at = frame["reported_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
+    pos = np.lexsort((np.arange(len(frame)), at, codes))
+    sorted_codes = codes[pos]
+    new_group = np.r_[True, sorted_codes[1:] != sorted_codes[:-1]]
+    starts = np.maximum.accumulate(np.where(new_group, np.arange(len(pos)), 0))
+    has_serial = (serial != "").to_numpy()[pos]
+    return pos, np.where(has_serial, starts, -1)
+
+
+def prior_sum(order: tuple[np.ndarray, np.ndarray], flag: pd.Series, values) -> pd.Series:
     """Per serial, in order of 报修时间 then row: sum of values over EARLIER flagged orders."""
-    serial = frame["serial"].fillna("").astype(str).str.strip().str.upper()
-    v = values.where(flag & (serial != ""), 0).astype("int64").to_numpy()
-    order = pd.DataFrame({"serial": serial.to_numpy(), "at": frame["reported_at"].to_numpy(),
-                          "row": np.asarray(frame.index), "v": v})
-    order = order.sort_values(["serial", "at", "row"], kind="stable")
-    cum = order.groupby("serial", sort=False)["v"].cumsum() - order["v"]
-    out = np.zeros(len(frame), dtype="int64")
-    out[order.index.to_numpy()] = cum.to_numpy()
-    return pd.Series(out, index=frame.index)
+    pos, starts = order
+    v = np.where(flag.to_numpy(), np.asarray(values, dtype="int64"), 0)[pos]
+    v = np.where(starts >= 0, v, 0)
+    cum = np.cumsum(v)
+    before = cum - v                                  # running total before this row
+    base = np.where(starts > 0, cum[np.maximum(starts - 1, 0)], 0)
+    out = np.zeros(len(pos), dtype="int64")
+    out[pos] = before - base
+    return pd.Series(out, index=flag.index)
 
 
 def verdicts(frame: pd.DataFrame, policy: Policy, ok: pd.Series) -> pd.DataFrame:
@@ -135,15 +145,16 @@ def verdicts(frame: pd.DataFrame, policy: Policy, ok: pd.Series) -> pd.DataFrame
     repair_days = (frame["left_at"].dt.normalize() - frame["arrived_at"].dt.normalize()).dt.days
     repair_days = repair_days.fillna(0).clip(lower=0).astype("int64")
     extra = pd.Series(0, index=frame.index, dtype="int64")
+    order = serial_order(frame)
     for _ in range(MAX_ROUNDS):   # Art. 8 extensions can bring earlier repairs into warranty
         p = periods(frame, policy, extra)
         kind = classify(frame, p, main_parts, ok)
         inside = kind.isin(IN_KINDS)
-        new_extra = prior_sum(frame, inside & is_repair, repair_days)
+        new_extra = prior_sum(order, inside & is_repair, repair_days)
         if new_extra.equals(extra):
             break
         extra = new_extra
-    count = prior_sum(frame, inside & is_repair, pd.Series(1, index=frame.index))
+    count = prior_sum(order, inside & is_repair, np.ones(len(frame), dtype="int64"))
     fault = frame["service_type"].isin(FAULT_TYPES)
     eligible = inside & fault & (count >= policy.repairs_before_exchange)
     until = _until(kind, p, main_parts)
@@ -170,40 +181,40 @@ def _until(kind: pd.Series, p: pd.DataFrame, main_parts: pd.Series) -> pd.Series
 def rule_text(frame: pd.DataFrame, policy: Policy, p: pd.DataFrame, v: pd.DataFrame) -> pd.Series:
     """The sentence a dealer can show the customer, e.g. 发票日期2025-03-01起整机保修1年,
     至2026-03-01;更换主要部件液晶屏,主要部件保修3年,至2028-03-01."""
-    kind = v["warranty_kind"]
-    has_invoice = frame["purchase_date"].notna()
-    basis = np.where(has_invoice, "发票日期" + _day_text(p["start"]) + "起",
-                     "无发票,按出厂日期" + _day_text(frame["production_date"]) + "顺延"
-                     + str(policy.no_invoice_grace_days) + "天即" + _day_text(p["start"]) + "起")
-    ext = np.where(v["extra_days"] > 0, "(含此前维修占用" + v["extra_days"].astype(str) + "天)", "")
-    whole = "整机保修" + _period_text(p["whole_months"]) + ",至" + _day_text(p["whole_until"]) + ext
-    main = np.where(v["main_parts"] != "", ";更换主要部件" + v["main_parts"] + ",主要部件保修"
-                    + _period_text(p["main_months"]) + ",至" + _day_text(p["main_until"]) + ext, "")
+    kind = v["warranty_kind"].to_numpy()
+    start = day_text(p["start"])
+    basis = np.where(frame["purchase_date"].notna(), "发票日期" + start + "起",
+                     "无发票,按出厂日期" + day_text(frame["production_date"]) + "顺延"
+                     + str(policy.no_invoice_grace_days) + "天即" + start + "起")
+    extra = v["extra_days"].to_numpy()
+    ext = np.where(extra > 0, "(含此前维修占用" + int_text(extra) + "天)", "")
+    whole = "整机保修" + _period_text(p["whole_months"]) + ",至" + day_text(p["whole_until"]) + ext
+    parts = obj(v["main_parts"])
+    main = np.where(parts != "", ";更换主要部件" + parts + ",主要部件保修"
+                    + _period_text(p["main_months"]) + ",至" + day_text(p["main_until"]) + ext, "")
     early = np.select(
         [kind == "退货期", kind == "换货期"],
-        [f"{policy.return_days}天内可退货、换货或修理,至" + _day_text(p["return_until"]) + ";",
-         f"{policy.exchange_days}天内可换货或修理,至" + _day_text(p["exchange_until"]) + ";"], "")
+        [f"{policy.return_days}天内可退货、换货或修理,至" + day_text(p["return_until"]) + ";",
+         f"{policy.exchange_days}天内可换货或修理,至" + day_text(p["exchange_until"]) + ";"], "")
     tail = np.select(
-        [kind == OUT, v["exchange_eligible"]],
-        [";报修时已过三包期", ";三包期内此前已修理" + v["repair_count"].astype(str)
+        [kind == OUT, v["exchange_eligible"].to_numpy()],
+        [";报修时已过三包期", ";三包期内此前已修理" + int_text(v["repair_count"])
          + "次,仍有故障可免费调换同型号产品(三包规定第十一条)"], "")
-    text = pd.Series(basis, index=frame.index) + early + whole + main + tail
-    return text.where(kind.notna(), "")
+    text = basis + early + whole + main + tail
+    return pd.Series(np.where(pd.isna(kind), "", text), index=frame.index, dtype=object)
 
 
 def fraud_flags(frame: pd.DataFrame, policy: Policy, inside: pd.Series, ok: pd.Series) -> pd.Series:
     """'保外转保内嫌疑:…' for the three patterns, '提示:…' for a claim 否 that the dates contradict."""
     purchase, produced = frame["purchase_date"], frame["production_date"]
     gap = (purchase.dt.normalize() - produced.dt.normalize()).dt.days
-    claim = frame["claimed_warranty"]
-    parts = [
-        np.where(gap < 0, "购买日期早于出厂日期;", ""),
-        np.where(gap > policy.fraud_gap_days, "购买日期比出厂日期晚" + gap.fillna(0).astype("int64")
-                 .astype(str) + f"天(超过{policy.fraud_gap_days}天),请核实发票;", ""),
-        np.where(ok & (claim == "是") & ~inside, "登记为三包期内,但按日期已过保;", ""),
-    ]
-    suspect = pd.Series(parts[0], index=frame.index) + parts[1] + parts[2]
-    text = np.where(suspect != "", "保外转保内嫌疑:" + suspect.str.rstrip(";"), "")
+    claim = frame["claimed_warranty"].to_numpy()
+    ok, inside = ok.to_numpy(), inside.to_numpy()
+    suspect = (np.where(gap < 0, "购买日期早于出厂日期;", "")
+               + np.where(gap > policy.fraud_gap_days, "购买日期比出厂日期晚" + int_text(gap)
+                          + f"天(超过{policy.fraud_gap_days}天),请核实发票;", "")
+               + np.where(ok & (claim == "是") & ~inside, "登记为三包期内,但按日期已过保;", ""))
+    text = np.where(suspect != "", "保外转保内嫌疑:" + each_once(suspect, lambda t: t.rstrip(";")), "")
     note = np.where(ok & (claim == "否") & inside, "提示:登记为保外,但按日期仍在三包期内,不应向客户收费", "")
-    both = pd.Series(text, index=frame.index) + np.where((text != "") & (note != ""), ";", "") + note
+    both = text + np.where((text != "") & (note != ""), ";", "") + note
     return pd.Series(np.where(both != "", both, None), index=frame.index, dtype=object)
