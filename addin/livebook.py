@@ -57,7 +57,7 @@ class ExcelRows:
             return [list(r) for r in self._rows[name][:n]]
         return self._values(name, n)
 
-    def table(self, name: str, head: list[list]):
+    def table(self, name: str, head: list[list], wanted=None):
         """The sheet as a frame (index = Excel row, columns = Excel column numbers), built from
         the one read of its values, as workbook.RowsBook does."""
         from .workbook import rows_frame

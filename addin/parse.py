@@ -99,41 +99,40 @@ def find_order_sheet(book: Book) -> tuple[str, int, dict[int, str], dict[int, st
                         "联系电话、产品类型”等表头。请使用模板的“服务单”工作表,或把表头改成模板里的名称。")
 
 
-def _is_total(row: list) -> bool:
-    for v in row[:4]:
-        if v.__class__ is str and v.strip().replace(" ", "").startswith(TOTAL_WORDS):
-            return True
-    return False
-
-
-def data_rows(rows: list[list], header: int) -> tuple[list[int], list[list]]:
-    """Rows below the header that hold an order: blank rows and a totals row are left out."""
-    keep_rows, keep = [], []
-    for r in range(header + 1, len(rows)):
-        row = rows[r]
-        if row.count("") == len(row) or _is_total(row):
-            continue
-        keep_rows.append(r + 1)
-        keep.append(row)
-    return keep_rows, keep
+def data_rows(table: pd.DataFrame, header: int) -> pd.DataFrame:
+    """Rows below the header (1-based Excel row `header`) that hold an order: blank rows
+    and totals rows (合计/总计/小计/汇总 in one of the first columns) are left out."""
+    body = table.loc[header + 1:]
+    filled = body.notna().sum(axis=1)
+    blank = filled == 0
+    sparse = (filled > 0) & (filled <= 3)            # only these can be whitespace-only rows
+    if sparse.any():
+        blank[sparse] = body[sparse].apply(lambda c: c.str.strip().fillna("") == "").all(axis=1)
+    total = pd.Series(False, index=body.index)
+    for c in body.columns[:4]:
+        text = body[c]
+        maybe = text.str.lstrip().str[:1].isin(list("合总小汇"))
+        if maybe.any():
+            total |= text[maybe].str.replace(r"\s", "", regex=True).str.startswith(TOTAL_WORDS).reindex(
+                body.index, fill_value=False)
+    return body[~(blank | total)]
 
 
 def parse_orders(book: Book) -> tuple[OrderSheet, list[Issue]]:
     """Read the order sheet into an OrderSheet (typed frame) and the Issues of unreadable cells."""
     name, header, fields, dates = find_order_sheet(book)
-    rows = book.rows(name)
-    excel_rows, data = data_rows(rows, header)
-    if not data:
+    head = book.head(name, HEADER_SCAN_ROWS)
+    wanted = {c + 1 for c in (*fields, *dates)} | {1, 2, 3, 4}
+    body = data_rows(book.table(name, head, wanted), header + 1)
+    if body.empty:
         raise WorkbookError("no-orders", f"工作表“{name}”只有表头,还没有任何服务单。")
-    width = max(len(rows[header]), max(len(r) for r in data))
-    columns = list(zip(*[r + [""] * (width - len(r)) for r in data]))
-    index = pd.Index(excel_rows, name="row")
+    index = pd.Index(body.index, name="row")
     sheet = OrderSheet(name, header + 1, {f: c + 1 for c, f in fields.items()}, pd.DataFrame(index=index),
-                       {c + 1: str(v) for c, v in enumerate(rows[header]) if v != ""})
+                       {c + 1: str(v) for c, v in enumerate(head[header]) if v != ""})
     issues: list[Issue] = []
-    frame = {}
-    for c, field in fields.items():
-        frame[field] = _convert(sheet, field, c, list(columns[c]), index, issues, dates, columns)
+    empty = pd.Series(None, index=index, dtype=object)
+    column = {c: (body[c + 1] if c + 1 in body.columns else empty) for c in (*fields, *dates)}
+    frame = {field: _convert(sheet, field, c, column, issues, dates) for c, field in fields.items()}
     for col in COLUMNS:
         if col.field not in frame:
             frame[col.field] = _empty(col.kind, index)
@@ -149,40 +148,44 @@ def _empty(kind: str, index) -> pd.Series:
     return pd.Series(None, index=index, dtype=object)
 
 
-def _convert(sheet: OrderSheet, field: str, c: int, raw: list, index, issues, dates, columns) -> pd.Series:
-    kind = BY_FIELD[field].kind
+def _convert(sheet: OrderSheet, field: str, c: int, column: dict, issues, dates) -> pd.Series:
+    kind, raw = BY_FIELD[field].kind, column[c]
     if kind in (TEXT, CHOICE):
-        return pd.Series(V.text(raw), index=index, dtype=object)
+        return V.text(raw)
     if kind == PHONE:
-        series, bad = V.phones(raw, index)
-        return series            # invalid phones are the checks' business (phone-invalid)
+        return V.phones(raw)[0]        # invalid phones are the checks' business (phone-invalid)
     if kind in (INT, NUMBER, MONEY):
-        series, bad = V.numbers(raw, index)
-        _report(sheet, field, c, raw, bad, index, issues, "money-not-number" if kind == MONEY else "number-invalid",
+        series, bad = V.numbers(raw)
+        _report(sheet, field, c, raw, bad, issues, "money-not-number" if kind == MONEY else "number-invalid",
                 "“{v}”不是数字,请只填数字,如 80 或 12.5(可带“元”)。")
         return series
-    stamp, tod, bad = V.datetimes(raw, index)
+    stamp, tod, bad = V.datetimes(raw)
     date_col = next((dc for dc, f in dates.items() if f == field), None)
     if date_col is not None:
-        part, _, part_bad = V.datetimes(list(columns[date_col]), index)
-        _report(sheet, field, date_col, list(columns[date_col]), part_bad, index, issues, "date-invalid",
+        part, _, part_bad = V.datetimes(column[date_col])
+        _report(sheet, field, date_col, column[date_col], part_bad, issues, "date-invalid",
                 "“{v}”不是有效日期,请填成 2026-10-05 这样的格式。", header=sheet.headers.get(date_col + 1))
         stamp = stamp.where(stamp.notna(), part.dt.normalize() + tod.fillna(pd.Timedelta(0)))
-    elif kind == DATETIME or tod.notna().any():
+    else:
         bad = bad | (tod.notna() & stamp.isna()).to_numpy()
     if kind == DATE:
         stamp = stamp.dt.normalize()
-    _report(sheet, field, c, raw, bad, index, issues, "date-invalid",
+    _report(sheet, field, c, raw, bad, issues, "date-invalid",
             "“{v}”不是有效的日期时间,请填成 2026-10-05 09:30 这样的格式(日期用 - 或 / 分隔)。"
             if kind == DATETIME else "“{v}”不是有效日期,请填成 2026-10-05 这样的格式。")
     return stamp
 
 
-def _report(sheet, field, c, raw, bad, index, issues, code, template, header=None) -> None:
-    if bad.any():
-        rows = set(sheet.unreadable.get(field, ())) | {int(r) for r in index[bad]}
-        sheet.unreadable[field] = rows
-    for pos in np.flatnonzero(bad):
-        value = raw[pos]
-        issues.append(Issue(CellRef(sheet.sheet, int(index[pos]), c + 1), header or BY_FIELD[field].header,
-                            code, ERROR, template.format(v=value)))
+def _report(sheet, field, c, raw, bad, issues, code, template, header=None) -> None:
+    if not bad.any():
+        return
+    rows = raw.index[bad]
+    sheet.unreadable[field] = set(sheet.unreadable.get(field, ())) | {int(r) for r in rows}
+    for row in rows:
+        issues.append(Issue(CellRef(sheet.sheet, int(row), c + 1), header or BY_FIELD[field].header,
+                            code, ERROR, template.format(v=_shown(raw[row]))))
+
+
+def _shown(value: str) -> str:
+    """A cell's text as the clerk sees it (fastexcel writes dates as '2026-10-05 00:00:00')."""
+    return value[:-9] if value.endswith(" 00:00:00") else value

@@ -11,6 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import python_calamine
 
 from .issues import WorkbookError
@@ -84,8 +85,15 @@ class Book:
         self.path = path
         self._cal = cal
         self.sheet_names: list[str] = list(cal.sheet_names)
+        self._sheets: dict = {}
 
     def sheet(self, name: str):
+        """The calamine sheet, parsed once and kept (parsing is most of the read's cost)."""
+        if name not in self._sheets:
+            self._sheets[name] = self._load(name)
+        return self._sheets[name]
+
+    def _load(self, name: str):
         try:
             sheet = self._cal.get_sheet_by_name(name)
         except Exception:  # noqa: BLE001 - calamine raises various errors for broken parts
@@ -106,9 +114,146 @@ class Book:
         return rows
 
     def head(self, name: str, n: int = 12) -> list[list]:
-        """The first n rows of a sheet (for finding the header)."""
-        sheet = self.sheet(name)
-        return sheet.to_python(skip_empty_area=False, nrows=n)
+        """The first n rows of a sheet from A1 ('' for empty cells), read without parsing the
+        rest of the sheet (openpyxl read-only stops after n rows)."""
+        import openpyxl
+
+        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            grid: list[list] = [[] for _ in range(n)]
+            for row in book[name].iter_rows(min_row=1, max_row=n):
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if value is None:
+                        continue
+                    line = grid[cell.row - 1]
+                    line.extend([""] * (cell.column - len(line)))
+                    line[cell.column - 1] = value
+        finally:
+            book.close()
+        width = max((len(r) for r in grid), default=0)
+        return [r + [""] * (width - len(r)) for r in grid]
+
+    def table(self, name: str, head: list[list], wanted=None) -> pd.DataFrame:
+        """The sheet as text (fastexcel), index = Excel row, columns = Excel column numbers
+        (1-based; only `wanted` ones when given); merged areas filled with their top-left
+        value. Falls back to calamine when fastexcel's range cannot be placed exactly."""
+        frame = self._fastexcel_frame(name, head, wanted)
+        if frame is None:
+            frame = rows_frame(self.rows(name) or [])
+        return fill_merged(frame, merged_ranges(self.path, name))
+
+    def _fastexcel_frame(self, name: str, head: list[list], wanted=None) -> pd.DataFrame | None:
+        import fastexcel
+
+        try:
+            sheet = fastexcel.read_excel(str(self.path)).load_sheet_by_name(
+                name, header_row=None, dtypes="string")
+        except Exception:  # noqa: BLE001 - fastexcel raises its own error types
+            _fail("corrupt", f"工作表“{name}”无法读取,文件可能已损坏。")
+        if sheet.total_height > MAX_ROWS:
+            _fail("too-many-rows", f"工作表“{name}”有 {sheet.total_height:,} 行,超过上限 {MAX_ROWS:,} 行。"
+                                   "请按年度拆分工作簿后再使用。")
+        arrow = sheet.to_arrow()
+        origin = _origin(head, arrow)
+        if origin is None:
+            return None
+        row0, col0 = origin
+        keep = [i for i in range(arrow.num_columns) if wanted is None or col0 + i in wanted]
+        frame = pd.DataFrame({col0 + i: arrow.column(i).to_pandas() for i in keep})
+        frame.index = pd.RangeIndex(row0, row0 + len(frame))
+        return frame
+
+
+def _origin(head: list[list], arrow) -> tuple[int, int] | None:
+    """Where fastexcel's range starts (it skips leading empty rows and columns): the first
+    non-empty row of the head, and the column shift that makes the header texts agree."""
+    from .values import cell_text
+
+    filled = [r for r, row in enumerate(head) if any(v != "" for v in row)]
+    if not filled or not arrow.num_columns:
+        return (1, 1) if not arrow.num_columns else None
+    row0 = filled[0] + 1
+    top = arrow.slice(0, len(head)).to_pylist()
+    for r in filled[:3]:
+        want = {c + 1: cell_text(v) for c, v in enumerate(head[r]) if cell_text(v) is not None}
+        line = list(top[r + 1 - row0].values()) if r + 1 - row0 < len(top) else []
+        got = {i: v for i, v in enumerate(line) if v is not None}
+        if want and got:
+            col0 = min(want) - min(got)
+            if col0 >= 1 and {i + col0: v for i, v in got.items()} == want:
+                return row0, col0
+            return None
+    return None
+
+
+def rows_frame(rows: list[list]) -> pd.DataFrame:
+    """Python cell values (from A1) → the same text frame fastexcel gives."""
+    from .values import cell_text
+
+    width = max((len(r) for r in rows), default=0)
+    data = {c + 1: [cell_text(r[c]) if c < len(r) else None for r in rows] for c in range(width)}
+    frame = pd.DataFrame(data, dtype=object)
+    frame.index = pd.RangeIndex(1, len(rows) + 1)
+    return frame
+
+
+def fill_merged(frame: pd.DataFrame, ranges) -> pd.DataFrame:
+    """Fill merged areas ((row0, col0), (row1, col1), 1-based inclusive) with their top-left value."""
+    for (r0, c0), (r1, c1) in ranges:
+        if c0 not in frame.columns or r0 not in frame.index:
+            continue
+        value = frame.at[r0, c0]
+        for c in range(c0, c1 + 1):
+            if c in frame.columns:
+                block = frame.loc[r0:r1, c]
+                frame.loc[r0:r1, c] = block.where(block.notna(), value)
+    return frame
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def merged_ranges(path: Path, name: str) -> list:
+    """Merged areas of a sheet, found by streaming its XML (after </sheetData>)."""
+    from .issues import col_number
+
+    part = sheet_part(path, name)
+    if part is None:
+        return []
+    found, tail, after_data = [], b"", False
+    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
+        while chunk := fh.read(1 << 22):
+            buf = tail + chunk
+            after_data = after_data or b"</sheetData>" in buf or b":sheetData>" in buf
+            if after_data:
+                found += [((int(r0), col_number(c0.decode())), (int(r1), col_number(c1.decode())))
+                          for c0, r0, c1, r1 in _MERGE.findall(buf)]
+                tail = b""
+            else:
+                tail = buf[-64:]
+    return sorted(set(found))
+
+
+def sheet_part(path: Path, name: str) -> str | None:
+    """The zip part holding a sheet, from workbook.xml and its relationships."""
+    import html
+    import posixpath
+
+    with zipfile.ZipFile(path) as zf:
+        book = zf.read("xl/workbook.xml").decode("utf-8", "replace")
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = None
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        n = re.search(r'\bname="([^"]*)"', tag)
+        r = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\b\w+:id="([^"]*)"', tag)
+        if n and r and html.unescape(n.group(1)) == name:
+            rid = r.group(1)
+    for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        if rid and re.search(rf'\bId="{re.escape(rid)}"', tag):
+            target = re.search(r'\bTarget="([^"]*)"', tag).group(1)
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
+    return None
 
 
 def _fill_merged(rows: list[list], ranges) -> None:
@@ -154,3 +299,6 @@ class RowsBook:
 
     def head(self, name: str, n: int = 12) -> list[list]:
         return [list(r) for r in self._sheets.get(name, [])[:n]]
+
+    def table(self, name: str, head: list[list], wanted=None) -> pd.DataFrame:
+        return rows_frame(self._sheets.get(name, []))

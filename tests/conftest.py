@@ -7,7 +7,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from addin import policy as P
 from addin.columns import COLUMNS
+from addin.policy import Policy
 
 NOW = datetime(2026, 11, 23, 12, 0)
 
@@ -31,9 +33,23 @@ def good_order(n: int = 1, **overrides) -> dict:
     return order
 
 
+def policy_sheets(policy: Policy = Policy()) -> dict[str, list]:
+    """The template's policy sheets with a policy's values, as rows."""
+    return {
+        P.WARRANTY_SHEET: [P.WARRANTY_HEADERS, *P.warranty_rows(policy)],
+        P.PARAMS_SHEET: [P.PARAMS_HEADERS, *P.params_rows(policy)],
+        P.PROMISE_SHEET: [P.PROMISE_HEADERS, *P.promise_rows(policy)],
+        P.RATES_SHEET: [P.RATES_HEADERS, *P.rates_rows(policy)],
+    }
+
+
 def write_orders(path: Path, orders: list[dict], *, headers: list[str] | None = None,
-                 title_rows: list[list] = (), sheet: str = "服务单", extra_sheets: dict | None = None) -> Path:
-    """Write orders (dicts keyed by header) under `headers` (default: the canonical ones)."""
+                 title_rows: list[list] = (), sheet: str = "服务单", extra_sheets: dict | None = None,
+                 policy: Policy | None = Policy()) -> Path:
+    """Write orders (dicts keyed by header) under `headers` (default: the canonical ones),
+    plus the policy sheets (none when policy is None) and any extra sheets."""
+    if policy is not None:
+        extra_sheets = {**policy_sheets(policy), **(extra_sheets or {})}
     headers = headers or [c.header for c in COLUMNS]
     book = openpyxl.Workbook()
     ws = book.active
