@@ -183,3 +183,19 @@ def test_due_months__rules():
     assert due_months(months, today, 5, {"2026-06"})[0] == ["2026-06", "2026-07", "2026-08", "2026-09"]
     # before the send day the last closed month waits
     assert due_months(months, date(2026, 10, 4), 5, {"2026-06"})[0] == ["2026-06", "2026-07", "2026-08"]
+
+
+def test_send_workbook_month__reuses_packs_already_built(book, monkeypatch):
+    from addin import packs as packs_module
+    from addin.loader import load_workbook
+    from addin.sending import send_workbook_month
+
+    wb = load_workbook(book)
+    report = packs_module.build_month(wb, "2026-09", None)
+    monkeypatch.setattr(packs_module, "build_month", lambda *a: pytest.fail("packs must be reused"))
+    monkeypatch.delenv("AFTERSALES_SMTP_HOST", raising=False)
+    result, lines = send_workbook_month(wb, "2026-09", packs=report.packs)
+    assert result.ok and len(result.outcomes) == 4 and lines[0].startswith("2026年9月:写成 .eml")
+    msg = message_from_bytes((book.parent / "发件箱" / "2026-09_质量部.eml").read_bytes(), policy=default)
+    (name, data), = [(p.get_filename(), p.get_content()) for p in msg.iter_attachments()]
+    assert data == (report.folder / name).read_bytes()
