@@ -5,7 +5,7 @@ decimal the dealer typed is the shortest repr of the float: `to_fen` recovers it
 to 1e-6 fen first) and rounds half-up, so 0.005 yuan → 1 fen. Rates are Decimal and are
 applied as exact fractions (`mul_half_up`), never as binary floats. Results go back out as
 float yuan (`yuan`), whose shortest repr is the exact amount in fen (12.35, never
-12.349999…), and as text with two decimals (`fen_text`).
+12.349999…); addin.textarrays formats them as text with two decimals.
 """
 from __future__ import annotations
 
@@ -44,13 +44,3 @@ def decimal_fen(value: Decimal) -> int:
 def yuan(fen: pd.Series) -> pd.Series:
     """Int fen → float yuan (exact to the fen in its shortest repr)."""
     return fen.astype("int64") / 100.0
-
-
-def fen_text(fen: pd.Series) -> pd.Series:
-    """Int fen → '12.30' text (non-negative amounts)."""
-    f = fen.astype("int64")
-    return (f // 100).astype(str) + "." + (f % 100).astype(str).str.zfill(2)
-
-
-def one_text(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"

@@ -34,3 +34,14 @@ def int_text(values) -> np.ndarray:
 def fen_text(fen) -> np.ndarray:
     """Int fen → '12.30'."""
     return each_once(fen, lambda v: f"{int(v) // 100}.{int(v) % 100:02d}")
+
+
+def per_distinct(keys: pd.DataFrame, build) -> np.ndarray:
+    """build(frame of the distinct key rows) → one text per distinct row, spread back to every
+    row. Rows are told apart by a 64-bit hash of all their keys."""
+    hashed = pd.util.hash_pandas_object(keys, index=False).to_numpy()
+    codes, uniques = pd.factorize(hashed)
+    first = np.full(len(uniques), -1, dtype="int64")
+    first[codes[::-1]] = np.arange(len(codes))[::-1]     # first row of each code
+    distinct = keys.iloc[first].reset_index(drop=True)
+    return np.asarray(build(distinct), dtype=object)[codes]

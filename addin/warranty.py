@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .policy import Policy
-from .textarrays import day_text, each_once, int_text, obj
+from .textarrays import day_text, each_once, int_text, obj, per_distinct
 
 FAULT_TYPES = ("维修", "退换货")
 REPAIR = "维修"
@@ -180,11 +180,21 @@ def _until(kind: pd.Series, p: pd.DataFrame, main_parts: pd.Series) -> pd.Series
 
 def rule_text(frame: pd.DataFrame, policy: Policy, p: pd.DataFrame, v: pd.DataFrame) -> pd.Series:
     """The sentence a dealer can show the customer, e.g. 发票日期2025-03-01起整机保修1年,
-    至2026-03-01;更换主要部件液晶屏,主要部件保修3年,至2028-03-01."""
-    kind = v["warranty_kind"].to_numpy()
+    至2026-03-01;更换主要部件液晶屏,主要部件保修3年,至2028-03-01. Built once per distinct
+    combination of its inputs (orders share dates and periods)."""
+    keys = pd.concat([p, v[["warranty_kind", "extra_days", "main_parts", "exchange_eligible", "repair_count"]]],
+                     axis=1).assign(has_invoice=frame["purchase_date"].notna(),
+                                    production_date=frame["production_date"].where(frame["purchase_date"].isna()))
+    keys["warranty_kind"] = keys["warranty_kind"].fillna("")
+    return pd.Series(per_distinct(keys, lambda u: _sentences(u, policy)), index=frame.index, dtype=object)
+
+
+def _sentences(u: pd.DataFrame, policy: Policy) -> np.ndarray:
+    p = v = u
+    kind = u["warranty_kind"].to_numpy()
     start = day_text(p["start"])
-    basis = np.where(frame["purchase_date"].notna(), "发票日期" + start + "起",
-                     "无发票,按出厂日期" + day_text(frame["production_date"]) + "顺延"
+    basis = np.where(u["has_invoice"].to_numpy(), "发票日期" + start + "起",
+                     "无发票,按出厂日期" + day_text(u["production_date"]) + "顺延"
                      + str(policy.no_invoice_grace_days) + "天即" + start + "起")
     extra = v["extra_days"].to_numpy()
     ext = np.where(extra > 0, "(含此前维修占用" + int_text(extra) + "天)", "")
@@ -200,8 +210,7 @@ def rule_text(frame: pd.DataFrame, policy: Policy, p: pd.DataFrame, v: pd.DataFr
         [kind == OUT, v["exchange_eligible"].to_numpy()],
         [";报修时已过三包期", ";三包期内此前已修理" + int_text(v["repair_count"])
          + "次,仍有故障可免费调换同型号产品(三包规定第十一条)"], "")
-    text = basis + early + whole + main + tail
-    return pd.Series(np.where(pd.isna(kind), "", text), index=frame.index, dtype=object)
+    return np.where(kind == "", "", basis + early + whole + main + tail)
 
 
 def fraud_flags(frame: pd.DataFrame, policy: Policy, inside: pd.Series, ok: pd.Series) -> pd.Series:
