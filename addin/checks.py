@@ -41,7 +41,7 @@ class Context:
             return []
         header = BY_FIELD[field].header
         out = []
-        for row, values in self.f[mask.to_numpy()].iterrows():
+        for row, values in self.f[mask.to_numpy()].to_dict("index").items():
             values = {k: _show(v) for k, v in values.items()}
             values["_row"] = int(row)
             text = message(values) if callable(message) else message.format(**values)
@@ -202,9 +202,34 @@ def check_labour_hours(ctx: Context) -> list[Issue]:
                               f"({limit[v['_row']]:.1f}小时),请核对工时或到达、离开时间。")
 
 
+def check_warranty_claim(ctx: Context) -> list[Issue]:
+    """The dealer's 是否三包期内 against what the dates and the policy say (warranty.verdicts)."""
+    from .warranty import verdicts
+
+    f = ctx.f
+    ok = (f["reported_at"].notna() & (f["purchase_date"].notna() | f["production_date"].notna())
+          & f["category"].isin(ctx.policy.categories))
+    if not ok.any():
+        return []
+    v = verdicts(f, ctx.policy, ok)
+    inside = v["in_warranty"].eq(True)
+    claim = f["claimed_warranty"]
+    until = v["warranty_until"].dt.strftime("%Y-%m-%d")
+    out = ctx.flag(ok & (claim == "是") & ~inside, "claimed_warranty", "warranty-claim-mismatch", ERROR,
+                   lambda r: f"登记为三包期内,但按日期和政策已过保(三包截止{until[r['_row']]},报修{r['reported_at']})。"
+                             "请核对购买日期(以发票为准),或改填“否”;保外机按保内报厂家属于“保外转保内”。")
+    out += ctx.flag(ok & (claim == "否") & inside, "claimed_warranty", "warranty-claim-missed", WARNING,
+                    lambda r: f"登记为保外,但按日期仍在三包期内(至{until[r['_row']]}),不应向客户收费,请核对。")
+    gap = (f["purchase_date"] - f["production_date"]).dt.days
+    out += ctx.flag(gap > ctx.policy.fraud_gap_days, "purchase_date", "purchase-long-after-production", WARNING,
+                    lambda r: f"购买日期比出厂日期晚{int(gap[r['_row']])}天(超过{ctx.policy.fraud_gap_days}天),"
+                              "请核实发票是否真实(“保外转保内”常见手法)。")
+    return out
+
+
 CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_required, check_choices, check_phone, check_order_no_unique, check_date_order,
-    check_date_range, check_numbers, check_labour_hours,
+    check_date_range, check_numbers, check_labour_hours, check_warranty_claim,
 )
 
 

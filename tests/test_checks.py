@@ -23,7 +23,8 @@ def test_check__correct_orders_have_no_issues(make_book):
     orders = [good_order(1), good_order(2, 服务类型="安装", 产品类型="空调", 更换配件=None, 报修故障=None),
               good_order(3, 服务类型="咨询", 地址=None, 产品序列号=None, 到达现场时间=None, 离开现场时间=None,
                          现场确诊故障=None, 解决方案=None),
-              good_order(4, 联系电话="0731-84567890", 是否三包期内="否", 客户同意维修="否")]
+              good_order(4, 联系电话="0731-84567890", 是否三包期内="否", 客户同意维修="否",
+                         购买日期=datetime(2023, 3, 1), 出厂日期=datetime(2023, 2, 1), 更换配件="电源板")]
     assert issues_of(make_book, *orders) == []
 
 
@@ -50,7 +51,7 @@ RULES = [
     ({"报修时间": None}, "reported-at-missing", "报修时间", "error"),
     ({"报修时间": "2025-10-32 09:30"}, "date-invalid", "报修时间", "error"),
     ({"离开现场时间": datetime(2027, 10, 5, 15, 30)}, "date-in-future", "离开现场时间", "error"),
-    ({"出厂日期": datetime(1999, 5, 1)}, "date-implausible", "出厂日期", "error"),
+    ({"出厂日期": datetime(1999, 5, 1), "购买日期": None, "是否三包期内": "否"}, "date-implausible", "出厂日期", "error"),
     ({"首次响应时间": datetime(2025, 10, 5, 9, 0)}, "contact-before-report", "首次响应时间", "error"),
     ({"到达现场时间": datetime(2025, 10, 5, 8, 0), "服务工时": 1}, "arrival-before-report", "到达现场时间", "error"),
     ({"离开现场时间": datetime(2025, 10, 5, 13, 0)}, "leave-before-arrival", "离开现场时间", "error"),
@@ -68,6 +69,11 @@ RULES = [
     ({"配件费用": -20}, "money-negative", "配件费用", "error"),
     ({"工时费": "八十"}, "money-not-number", "工时费", "error"),
     ({"客户评价": "好评"}, "rating-invalid", "客户评价", "error"),
+    ({"购买日期": datetime(2023, 3, 1), "出厂日期": datetime(2023, 2, 1), "更换配件": "电源板"},
+     "warranty-claim-mismatch", "是否三包期内", "error"),
+    ({"报修时间": datetime(2025, 10, 5, 9, 30), "是否三包期内": "否", "客户同意维修": "是"},
+     "warranty-claim-missed", "是否三包期内", "warning"),
+    ({"出厂日期": datetime(2022, 2, 1), "更换配件": "液晶屏"}, "purchase-long-after-production", "购买日期", "warning"),
 ]
 
 
