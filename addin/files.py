@@ -24,10 +24,22 @@ def atomic_path(target: Path | str):
     tmp = Path(name)
     try:
         yield tmp
+        _readable(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _readable(path: Path, mode: int) -> None:
+    """mkstemp/mkdtemp make private files (0600/0700); outputs are ordinary files the
+    dealer's other accounts may open. The umask still applies as for any new file."""
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(path, mode & ~umask)
+    except OSError:
+        pass
 
 
 def atomic_write_bytes(target: Path | str, data: bytes) -> Path:
@@ -49,6 +61,7 @@ def atomic_dir(target: Path | str):
     tmp = Path(tempfile.mkdtemp(prefix="." + target.name[:40] + ".", dir=target.parent))
     try:
         yield tmp
+        _readable(tmp, 0o755)
         old = None
         if target.exists():
             old = target.with_name("." + target.name + ".old")

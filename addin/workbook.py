@@ -138,10 +138,15 @@ class Book:
         """The sheet as text (fastexcel), index = Excel row, columns = Excel column numbers
         (1-based; only `wanted` ones when given); merged areas filled with their top-left
         value. Falls back to calamine when fastexcel's range cannot be placed exactly."""
-        frame = self._fastexcel_frame(name, head, wanted)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1) as pool:      # zlib releases the GIL: the scan runs beside the read
+            merged = pool.submit(merged_ranges, self.path, name)
+            frame = self._fastexcel_frame(name, head, wanted)
+            ranges = merged.result()
         if frame is None:
             frame = rows_frame(self.rows(name) or [])
-        return fill_merged(frame, merged_ranges(self.path, name))
+        return fill_merged(frame, ranges)
 
     def _fastexcel_frame(self, name: str, head: list[list], wanted=None) -> pd.DataFrame | None:
         import fastexcel
@@ -215,21 +220,21 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def merged_ranges(path: Path, name: str) -> list:
-    """Merged areas of a sheet, found by streaming its XML (after </sheetData>)."""
+    """Merged areas of a sheet, found by streaming its XML: the <mergeCell> elements come
+    after the cell data, so only the text near and after </sheetData> is searched."""
     from .issues import col_number
 
     part = sheet_part(path, name)
     if part is None:
         return []
-    found, tail, after_data = [], b"", False
+    found, tail = [], b""
     with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
-        while chunk := fh.read(1 << 22):
+        while chunk := fh.read(1 << 23):
             buf = tail + chunk
-            after_data = after_data or b"</sheetData>" in buf or b":sheetData>" in buf
-            if after_data:
+            if buf.find(b"mergeCell") >= 0:
                 found += [((int(r0), col_number(c0.decode())), (int(r1), col_number(c1.decode())))
                           for c0, r0, c1, r1 in _MERGE.findall(buf)]
-                tail = b""
+                tail = buf[buf.rfind(b"<"):] if buf.rfind(b"<") > len(buf) - 200 else b""
             else:
                 tail = buf[-64:]
     return sorted(set(found))
