@@ -172,7 +172,7 @@ def promises(frame, policy: Policy, settings: Settings, time_ok: pd.Series) -> p
     promise = tier.map({t: policy.onsite_limit(t) for t in tier.unique()}).astype("float64")
     rep, arr = frame["reported_at"], frame["arrived_at"]
     onsite = _hours(rep, arr).where(time_ok)
-    as_of = pd.concat([rep, arr, frame["left_at"]]).max()
+    as_of = pd.concat([rep, arr, frame["left_at"]])[np.tile(time_ok.to_numpy(), 3)].max()  # rejected times excluded
     waiting = arr.isna() & frame["service_type"].isin(ONSITE_TYPES) & time_ok
     overdue = waiting & (_hours(rep, pd.Series(as_of, index=frame.index)) > promise)
     late = np.select([onsite.notna(), overdue], [onsite > promise, True], default=None)

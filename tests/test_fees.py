@@ -155,6 +155,10 @@ def test_promise__not_arrived_is_late_once_the_workbook_has_moved_past_the_promi
              dict(reported_at="2025-10-05 09:00", arrived_at="2025-10-05 10:00"),
              dict(service_type="咨询", reported_at="2025-10-01 09:00", arrived_at=None, left_at=None))
     assert list(r.late) == [True, None, False, None]
+    typo = fees(dict(reported_at="2025-10-05 08:00", arrived_at=None, left_at=None),
+                dict(reported_at="2025-10-05 09:00", arrived_at="2062-10-05 10:00"),
+                rejected={3: ["arrived_at"]})          # a rejected year does not make others late
+    assert list(typo.late) == [None, None]
 
 
 def test_lump_sum__year_cost_against_the_allowance():
