@@ -105,9 +105,11 @@ def bar_chart(path: Path, title: str, labels, values, *, ylabel: str = "单数",
     if horizontal:
         pos = list(range(len(labels)))[::-1]
         bars = ax.barh(pos, values, color=colors)
-        ax.set_yticks(pos, [_wrap(lab, 16) for lab in labels], fontsize=9)
+        ax.set_yticks(pos, [_wrap(lab, 22) for lab in labels], fontsize=9)
         ax.set_xlabel(ylabel)
         ax.set_xlim(0, max(values) * 1.15 or 1)
+        if all(float(v).is_integer() for v in values):
+            _integer_ticks(ax.xaxis)
     else:
         bars = ax.bar(range(len(labels)), values, color=colors)
         rotate = 30 if len(labels) > 6 else 0
@@ -115,14 +117,25 @@ def bar_chart(path: Path, title: str, labels, values, *, ylabel: str = "单数",
                       rotation=rotate, ha="right" if rotate else "center")
         ax.set_ylabel(ylabel)
         ax.set_ylim(0, max(values) * 1.18 or 1)
+        if all(float(v).is_integer() for v in values):
+            _integer_ticks(ax.yaxis)
     ax.bar_label(bars, labels=[fmt.format(round(v, 2)) for v in values], fontsize=8, padding=2)
     return _save(fig, path)
 
 
+PARETO_TOP = 12
+
+
 def pareto_chart(path: Path, title: str, labels, counts) -> Path:
-    """Bars sorted by count with the cumulative share as a line on a second axis."""
-    pairs = sorted(zip([str(v) for v in labels], [float(c) for c in counts]), key=lambda p: -p[1])
-    fig, ax = _figure(title, (7.6, 4.6))
+    """Horizontal bars sorted by count, largest on top (long Chinese labels stay readable),
+    each with its count and the cumulative share; beyond the top 12 the rest is one 其他 bar.
+    The 80 % line of the classic Pareto is marked by colouring the bars that reach it."""
+    pairs = sorted(zip([" ".join(str(v).split()) for v in labels], [float(c) for c in counts]),
+                   key=lambda p: -p[1])
+    if len(pairs) > PARETO_TOP:
+        rest = sum(v for _, v in pairs[PARETO_TOP - 1:])
+        pairs = pairs[:PARETO_TOP - 1] + [(f"其他({len(pairs) - PARETO_TOP + 1}项)", rest)]
+    fig, ax = _figure(title, (7.6, max(3.2, 0.42 * len(pairs) + 1.4)))
     if not pairs:
         _empty(ax)
         return _save(fig, path)
@@ -131,21 +144,20 @@ def pareto_chart(path: Path, title: str, labels, counts) -> Path:
     for v in values:
         running += v
         cum.append(100 * running / total if total else 0)
-    x = range(len(names))
-    bars = ax.bar(x, values, color=BAR)
-    ax.bar_label(bars, labels=[f"{v:g}" for v in values], fontsize=8, padding=2)
-    rotate = 30 if len(names) > 8 else 0
-    ax.set_xticks(list(x), [_wrap(n, 9) for n in names], fontsize=8, rotation=rotate,
-                  ha="right" if rotate else "center")
-    ax.set_ylabel("故障单数")
-    ax.set_ylim(0, max(values) * 1.18 or 1)
-    ax2 = ax.twinx()
-    ax2.plot(list(x), cum, color=LINE, marker="o", linewidth=1.8)
-    ax2.axhline(80, color="#999999", linestyle="--", linewidth=0.8)
-    ax2.set_ylim(0, 105)
-    ax2.set_ylabel("累计占比(%)")
-    ax2.spines[["top"]].set_visible(False)
+    pos = list(range(len(names)))[::-1]
+    vital = [i == 0 or cum[i - 1] < 80 for i in range(len(values))]   # the bars that make up 80 %
+    bars = ax.barh(pos, values, color=[BAR if v else "#9DB4CF" for v in vital])
+    ax.bar_label(bars, labels=[f"{v:g} 单 · 累计 {c:.0f}%" for v, c in zip(values, cum)], fontsize=8, padding=3)
+    ax.set_yticks(pos, [_wrap(n, 22) for n in names], fontsize=9)
+    ax.set_xlabel("故障单数(深色:累计占 80% 的主要问题)")
+    ax.set_xlim(0, max(values) * 1.45 or 1)
+    _integer_ticks(ax.xaxis)
     return _save(fig, path)
+
+
+def _integer_ticks(axis) -> None:
+    from matplotlib.ticker import MaxNLocator
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def stacked_chart(path: Path, title: str, labels, series: dict, *, ylabel: str = "单数") -> Path:

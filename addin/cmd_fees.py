@@ -92,12 +92,10 @@ def _month(ctx, param, value):
 
 
 def _annotate(wb, result, workbook: Path, out: Path) -> None:
-    from .fees_summary import computed_columns
-    from .patch import Patch, marks_for, write_copy
+    from .patch import write_copy
+    from .results import result_patch
 
-    values = {h: {int(r): v for r, v in s.items() if v is not None}
-              for h, s in computed_columns(result).items()}
-    write_copy(Patch(wb.orders.sheet, wb.orders.header_row, marks_for(wb.issues), values), workbook, out)
+    write_copy(result_patch(wb, result), workbook, out)
 
 
 @click.command(help="三包判定、客户收费、厂家结算和服务时效。退出码:0 全部可计算,1 有服务单因数据错误"

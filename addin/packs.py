@@ -92,7 +92,7 @@ def _section(table: Table, image: str | None) -> dict:
 def _png(key: str, table: Table, path: Path) -> Path:
     rows = [r for r in table.rows if r[0] not in ("合计", "其他")]
     if key == "pareto":
-        return charts.pareto_chart(path, table.title, [f"{r[0]}\n{r[1]}" for r in rows], [r[2] for r in rows])
+        return charts.pareto_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows], [r[2] for r in rows])
     if key == "model_batches":
         return charts.bar_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows[:12]],
                                 [r[2] for r in rows[:12]], ylabel="故障单数", horizontal=True)

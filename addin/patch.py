@@ -89,8 +89,9 @@ def apply_to_openpyxl(patch: Patch, book) -> None:
 
     ws = book[patch.sheet]
     for mark in patch.marks:
-        cell = ws.cell(row=mark.cell.row, column=mark.cell.col) if mark.cell.sheet == patch.sheet \
-            else book[mark.cell.sheet].cell(row=mark.cell.row, column=mark.cell.col)
+        if mark.cell.sheet not in book.sheetnames:     # e.g. a policy sheet that is missing
+            continue                                   # (still listed in 校验结果)
+        cell = book[mark.cell.sheet].cell(row=mark.cell.row, column=mark.cell.col)
         cell.fill = PatternFill("solid", start_color=mark.colour, end_color=mark.colour)
         cell.comment = Comment(mark.note, NOTE_AUTHOR, width=320, height=120)
     _fill_values(patch, ws, Font, PatternFill)

@@ -228,4 +228,17 @@ def load_policy(rows_of) -> tuple[Policy, list[Issue]]:
     if policy.exchange_days < policy.return_days:
         issues.append(Issue(CellRef(PARAMS_SHEET, 1, 1), PARAMS_SHEET, "policy-periods-order", WARNING,
                             f"换货期({policy.exchange_days}天)短于退货期({policy.return_days}天),请核对。"))
-    return policy, issues
+    return policy, _one_warning_if_all_missing(issues)
+
+
+def _one_warning_if_all_missing(issues: list[Issue]) -> list[Issue]:
+    """A workbook with none of the policy sheets (a dealer's own sheet, not our template) gets
+    one warning instead of four."""
+    missing = [i for i in issues if i.code == "policy-sheet-missing"]
+    if len(missing) < 4:
+        return issues
+    names = "、".join(i.where.sheet for i in missing)
+    rest = [i for i in issues if i.code != "policy-sheet-missing"]
+    return [Issue(missing[0].where, "政策表", "policy-sheets-missing", WARNING,
+                  f"工作簿中没有政策表({names}),已按默认政策(spec 默认值)计算。"
+                  "需要按厂家合同调整时,请从模板 workbook_template.xlsx 复制这些工作表。")] + rest

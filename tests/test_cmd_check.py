@@ -61,3 +61,13 @@ def test_check_cli__refuses_to_annotate_over_the_original(make_book):
     source = make_book([good_order(1)])
     result = run(source, "--annotate", source)
     assert result.exit_code == 2 and "output-is-input" in result.output
+
+
+def test_check_cli__annotates_a_workbook_without_policy_sheets(make_book, tmp_path):
+    """Issues on sheets that do not exist (a missing policy table) are listed, not marked."""
+    source = make_book([good_order(1)], policy=None)
+    out = tmp_path / "副本.xlsx"
+    result = run(source, "--annotate", out)
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(out)["校验结果"].iter_rows(values_only=True))
+    assert [r[5] for r in rows[1:]] == ["policy-sheets-missing"]

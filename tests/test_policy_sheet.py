@@ -163,3 +163,10 @@ def test_loader_reports_policy_issues_and_uses_the_policy(tmp_path):
     found = {(i.where.sheet, i.where.a1, i.code) for i in wb.issues}
     assert (PARAMS_SHEET, "B2", "policy-value-invalid") in found
     assert not any(i.code == "category-invalid" for i in wb.issues)
+
+
+def test_load_policy__no_policy_sheets_at_all_gives_one_warning():
+    policy, issues = load_policy(lambda name: None)
+    assert policy == Policy()
+    assert [(i.code, i.severity) for i in issues] == [("policy-sheets-missing", "warning")]
+    assert "三包政策" in issues[0].message and "厂家结算标准" in issues[0].message
