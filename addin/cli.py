@@ -7,8 +7,18 @@ command named `command` (or a group).
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import traceback
+from typing import NoReturn
 
 import click
+
+
+def fail(code: str, message: str, exit_code: int = 2) -> NoReturn:
+    """End a command with one Chinese line `错误[code]:message` on stderr and an exit code."""
+    click.echo(f"错误[{code}]:{message}", err=True)
+    sys.exit(exit_code)
 
 # name → (module, short help shown by `aftersales --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -36,6 +46,20 @@ class LazyGroup(click.Group):
         attr = name.replace("-", "_") + "_command" if hasattr(
             module, name.replace("-", "_") + "_command") else "command"
         return getattr(module, attr)
+
+    def invoke(self, ctx):
+        """A fault of the program still ends in one Chinese line (exit 3), not a traceback;
+        AFTERSALES_DEBUG=1 shows the traceback for a developer."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit,
+                KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("AFTERSALES_DEBUG"):
+                traceback.print_exc()
+            fail("internal", f"程序内部错误({type(exc).__name__}: {exc})。原文件没有被改动;"
+                             "请把这一行发给技术支持,或设置 AFTERSALES_DEBUG=1 查看详情。", 3)
 
     def format_commands(self, ctx, formatter):
         rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from addin.cli import fail
 from addin.issues import WorkbookError
 from addin.xlam import ADDIN_NAME, AddinConfig, build_xlam
 
@@ -59,8 +60,7 @@ def install(plan: InstallPlan) -> Path:
 
 
 def _fail(err: WorkbookError):
-    click.echo(f"错误[{err.code}]:{err.message}", err=True)
-    sys.exit(2)
+    fail(err.code, err.message, 2)
 
 
 @click.group(name="addin")

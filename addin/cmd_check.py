@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .cli import fail
 from .issues import ERROR, WorkbookError
 
 
@@ -35,9 +36,8 @@ def print_table(issues, limit: int) -> None:
         console.print(f"……另有 {len(issues) - limit} 个问题未显示(用 --limit 调整,或 --annotate 查看全部)。")
 
 
-def fail(error: WorkbookError) -> None:
-    click.echo(f"错误[{error.code}]:{error.message}", err=True)
-    sys.exit(2)
+def fail_unreadable(error: WorkbookError) -> None:
+    fail(error.code, error.message, 2)
 
 
 @click.command(help="校验服务单工作表。退出码:0 无错误(可有提醒),1 有错误,2 文件无法读取。\n\n"
@@ -55,7 +55,7 @@ def command(workbook: Path, as_json: bool, annotate: Path | None, limit: int) ->
         if annotate:
             write_copy(check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), workbook, annotate)
     except WorkbookError as error:
-        fail(error)
+        fail_unreadable(error)
     if as_json:
         click.echo(json.dumps([i.as_dict() for i in wb.issues], ensure_ascii=False, indent=1))
     else:

@@ -7,7 +7,6 @@ warranty and fees, builds the month's report and department packs, and sends the
 """
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -86,6 +85,7 @@ def run_send(wb, month: str, report) -> bool:
               help="输出文件夹")
 @click.option("--month", help="示例数据的最后一个月(默认:上一个完整月份),如 2026-10")
 def command(out: Path, month: str | None) -> None:
+    from .cli import fail
     from .issues import WorkbookError
     from .mailer import MailError
     from .packs import ReportError
@@ -104,6 +104,5 @@ def command(out: Path, month: str | None) -> None:
         _step("5. 发送反馈包")
         run_send(wb, month, report)
     except (WorkbookError, ReportError, MailError) as error:
-        click.echo(f"错误[{error.code}]:{error.message}", err=True)
-        sys.exit(2)
+        fail(error.code, error.message, 2)
     click.secho(f"\n完成。所有文件在:{out.resolve()}", bold=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from .cli import fail
 from .issues import WorkbookError
 
 MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim")
@@ -117,8 +118,7 @@ def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | N
         if annotate:
             _annotate(wb, result, workbook, annotate)
     except WorkbookError as error:
-        click.echo(f"错误[{error.code}]:{error.message}", err=True)
-        sys.exit(2)
+        fail(error.code, error.message, 2)
     if month:
         result = result[month_mask(result, month)]
     if as_json:

@@ -3,17 +3,16 @@ and one feedback pack per department. Runs even when the check finds errors (suc
 are included, marked red and counted). Exit 0 when written, 2 when it cannot be."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
 
+from .cli import fail
 from .issues import WorkbookError
 
 
 def _fail(code: str, message: str) -> None:
-    click.echo(f"错误[{code}]:{message}", err=True)
-    sys.exit(2)
+    fail(code, message, 2)
 
 
 @click.command(help="生成某月的售后服务统计表(表7-28 + KPI)和各部门反馈包。\n\n"

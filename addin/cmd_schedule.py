@@ -2,26 +2,23 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import click
 
+from .cli import fail
 from .schedule import ScheduleError, job_for, perform
 
 
 def _do(action: str, workbook: Path, at: str = "09:00") -> None:
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at):
-        click.echo(f"错误[schedule-time]:时间“{at}”格式不对,请写成 09:00 这样。", err=True)
-        sys.exit(1)
+        fail("schedule-time", f"时间“{at}”格式不对,请写成 09:00 这样。", 1)
     if action == "install" and not Path(workbook).exists():
-        click.echo(f"错误[file-missing]:找不到工作簿“{workbook}”。", err=True)
-        sys.exit(2)
+        fail("file-missing", f"找不到工作簿“{workbook}”。", 2)
     try:
         click.echo(perform(action, job_for(workbook, at)))
     except ScheduleError as error:
-        click.echo(f"错误[{error.code}]:{error.message}", err=True)
-        sys.exit(1)
+        fail(error.code, error.message, 1)
 
 
 @click.group(help="在系统计划任务中登记每天自动运行 aftersales send-due(Windows 任务计划程序;其他系统用 cron)。\n\n"

@@ -17,12 +17,12 @@ from .due import month_of
 from .issues import WorkbookError
 from .mailer import MailError, month_label
 from .outbox import LockBusy
+from .cli import fail
 from .sending import append_log, log_path, send_due, send_workbook_month  # noqa: F401 (log_path: tests)
 
 
 def _fail(code: str, message: str, exit_code: int = 1):
-    click.echo(f"错误[{code}]:{message}", err=True)
-    sys.exit(exit_code)
+    fail(code, message, exit_code)
 
 
 def _load(workbook: Path):

@@ -17,7 +17,7 @@ import pandas as pd
 from . import values as V
 from .columns import (BY_FIELD, CHOICE, COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER, PHONE,
                       SHEET_NAME, TEXT)
-from .issues import ERROR, WARNING, CellRef, Issue, WorkbookError
+from .issues import ERROR, CellRef, Issue, WorkbookError
 from .records import OrderSheet
 from .workbook import Book
 

@@ -6,7 +6,7 @@ the loader agree. Money and rates are Decimal.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
 

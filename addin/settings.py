@@ -6,7 +6,7 @@ The SMTP password is never stored here (environment or OS keyring only).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from .issues import ERROR, WARNING, CellRef, Issue

@@ -38,3 +38,15 @@ def test_cli__demo_runs_the_whole_month(tmp_path):
     assert "共 " in result.output and "2026-10 月共" in result.output
     assert (out / "reports" / "2026-10" / "2026年10月_售后服务统计表.xlsx").is_file()
     assert len(list((out / "发件箱").glob("2026-10_*.eml"))) == 4
+
+
+def test_cli__a_program_fault_is_one_chinese_line_not_a_traceback(make_book, monkeypatch):
+    import addin.loader
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+    monkeypatch.setattr(addin.loader, "load_workbook", broken)
+    monkeypatch.delenv("AFTERSALES_DEBUG", raising=False)
+    result = CliRunner().invoke(main, ["check", str(make_book([]))])
+    assert result.exit_code == 3
+    assert "错误[internal]" in result.output and "Traceback" not in result.output
