@@ -211,7 +211,7 @@ def check_warranty_claim(ctx: Context) -> list[Issue]:
           & f["category"].isin(ctx.policy.categories))
     if not ok.any():
         return []
-    v = verdicts(f, ctx.policy, ok)
+    v = verdicts(f, ctx.policy, ok, texts=False)
     inside = v["in_warranty"].eq(True)
     claim = f["claimed_warranty"]
     until = v["warranty_until"].dt.strftime("%Y-%m-%d")

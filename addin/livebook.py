@@ -60,7 +60,7 @@ class ExcelRows:
     def table(self, name: str, head: list[list], wanted=None):
         """The sheet as a frame (index = Excel row, columns = Excel column numbers), built from
         the one read of its values, as workbook.RowsBook does."""
-        from .workbook import rows_frame
+        from .sheetscan import rows_frame
         return rows_frame(self.rows(name) or [])
 
 

@@ -113,8 +113,8 @@ def classify(frame: pd.DataFrame, p: pd.DataFrame, main_parts: pd.Series, ok: pd
 def serial_order(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Row positions sorted by (serial, 报修时间, row) and each sorted row's serial group start;
     rows without a serial sort under '' and are never counted."""
-    serial = frame["serial"].astype(object).where(frame["serial"].notna(), "")
-    serial = pd.Series(each_once(serial, lambda t: str(t).strip().upper()), index=frame.index)
+    serial = frame["serial"].astype(object).where(frame["serial"].notna(), "").astype(str)
+    serial = serial.str.strip().str.upper()
     codes, _ = pd.factorize(serial)
     at = frame["reported_at"].to_numpy(dtype="datetime64[ns]").astype("int64")
     pos = np.lexsort((np.arange(len(frame)), at, codes))
@@ -138,8 +138,9 @@ def prior_sum(order: tuple[np.ndarray, np.ndarray], flag: pd.Series, values) -> 
     return pd.Series(out, index=flag.index)
 
 
-def verdicts(frame: pd.DataFrame, policy: Policy, ok: pd.Series) -> pd.DataFrame:
-    """The 三包 verdict of every order; rows where `ok` is False get in_warranty None."""
+def verdicts(frame: pd.DataFrame, policy: Policy, ok: pd.Series, texts: bool = True) -> pd.DataFrame:
+    """The 三包 verdict of every order; rows where `ok` is False get in_warranty None.
+    texts=False leaves out the sentences (warranty_rule, fraud) when only the verdict is needed."""
     main_parts = main_parts_replaced(frame["parts"], frame["category"], policy)
     is_repair = (frame["service_type"] == REPAIR) & (frame["customer_agreed"] != "否")
     repair_days = (frame["left_at"].dt.normalize() - frame["arrived_at"].dt.normalize()).dt.days
@@ -164,8 +165,9 @@ def verdicts(frame: pd.DataFrame, policy: Policy, ok: pd.Series) -> pd.DataFrame
         "exchange_eligible": eligible, "repair_count": count, "extra_days": extra,
         "main_parts": main_parts,
     }, index=frame.index)
-    out["warranty_rule"] = rule_text(frame, policy, p, out)
-    out["fraud"] = fraud_flags(frame, policy, inside, ok)
+    if texts:
+        out["warranty_rule"] = rule_text(frame, policy, p, out)
+        out["fraud"] = fraud_flags(frame, policy, inside, ok)
     return out
 
 
