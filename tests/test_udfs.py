@@ -1,5 +1,6 @@
 """Worksheet functions as plain functions (xw.func is a no-op on Linux): same answers as the
-engine, Excel's value forms (dates, serial numbers, text), messages instead of errors."""
+engine, Excel's value forms (dates, serial numbers, text), messages instead of errors; with a
+calling cell (a recording stand-in for xlwings' `caller`), the numbers of its workbook."""
 from __future__ import annotations
 
 import inspect
@@ -9,10 +10,15 @@ from pathlib import Path
 
 import pytest
 
+import addin.udf_policy as udf_policy
 import addin.udfs as udfs
+from addin.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
+                          RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows, promise_rows,
+                          rates_rows, warranty_rows)
 from addin.udfs import (SVC_CUSTOMER_TOTAL, SVC_FACTORY_CLAIM, SVC_LATE, SVC_NIGHT_SURCHARGE,
                         SVC_ONSITE_HOURS, SVC_PROMISE_HOURS, SVC_TRAVEL_FEE, SVC_WARRANTY,
                         SVC_WARRANTY_RULE, SVC_WARRANTY_UNTIL)
+from tests.fake_excel import Book
 
 PUBLIC = [name for name in dir(udfs) if name.startswith("SVC_")]
 
@@ -97,3 +103,104 @@ def test_factory_claim_and_promises():
     assert (SVC_PROMISE_HOURS("省会"), SVC_PROMISE_HOURS("乡镇"), SVC_PROMISE_HOURS("")) == (4.0, 24.0, 12.0)
     assert SVC_LATE(datetime(2025, 1, 1, 9), datetime(2025, 1, 1, 13, 0), "省会") == "否"
     assert SVC_LATE(datetime(2025, 1, 1, 9), datetime(2025, 1, 1, 13, 1), "省会") == "是"
+
+
+# ---- the calling workbook's policy (xlwings passes the calling cell as `caller`) ----------
+def _book(fullname="服务单.xlsx", **params) -> Book:
+    """A stand-in workbook with the template's four policy tables, 政策参数 edited by label."""
+    policy = Policy()
+    rows = [list(PARAMS_HEADERS)] + [[label, params.get(label, value), note]
+                                     for label, value, note in params_rows(policy)]
+    return Book({"服务单": [["工单号"], ["W1"]], WARRANTY_SHEET: [list(WARRANTY_HEADERS)] + warranty_rows(policy),
+                 PARAMS_SHEET: rows, PROMISE_SHEET: [list(PROMISE_HEADERS)] + promise_rows(policy),
+                 RATES_SHEET: [list(RATES_HEADERS)] + rates_rows(policy)}, fullname=fullname)
+
+
+def _cell(book: Book):
+    return book.sheets["服务单"].range("B2")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(monkeypatch):
+    """Each test starts with an empty cache and a clock it moves itself (no sleeping)."""
+    clock = [1000.0]
+    monkeypatch.setattr(udf_policy.CACHE, "clock", lambda: clock[0])
+    udf_policy.clear()
+    yield clock
+    udf_policy.clear()
+
+
+def test_every_function_takes_the_calling_cell_last():
+    for name in PUBLIC:
+        params = list(inspect.signature(getattr(udfs, name)).parameters.values())
+        assert params[-1].name == "caller" and params[-1].default is None, name   # xlwings fills it, hides it
+
+
+def test_travel_fee__the_workbooks_free_radius():
+    wide = _cell(_book("宽.xlsx", **{"免费半径(公里)": "50公里"}))
+    assert SVC_TRAVEL_FEE(62) == 32.0                         # no caller: the default 30 km
+    assert SVC_TRAVEL_FEE(62, caller=_cell(_book("模板.xlsx"))) == 32.0  # the template's own numbers
+    assert SVC_TRAVEL_FEE(62, caller=wide) == 12.0
+    assert SVC_TRAVEL_FEE(50, caller=wide) == 0.0
+    assert SVC_TRAVEL_FEE(62, 20, caller=wide) == 42.0        # an explicit argument still wins
+    assert SVC_TRAVEL_FEE(62, "二十", caller=wide) == "无法计算:免费半径“二十”不是数字"
+
+
+def test_other_functions_follow_the_workbook():
+    book = _book("另一家.xlsx", **{"夜间加收比例": "100%", "夜间开始": "20:00", "退货期(天)": 10})
+    cell = _cell(book)
+    assert SVC_NIGHT_SURCHARGE(80, datetime(2025, 10, 5, 20, 0), caller=cell) == 80.0
+    assert SVC_NIGHT_SURCHARGE(80, datetime(2025, 10, 5, 20, 0)) == 0.0
+    assert SVC_CUSTOMER_TOTAL(False, 100, 80, 42, datetime(2025, 10, 5, 20, 30), caller=cell) == 272.0
+    assert SVC_WARRANTY("电视", "2025-03-01", None, "2025-03-11", caller=cell) == "保内(退货期)"
+    assert SVC_WARRANTY("电视", "2025-03-01", None, "2025-03-11") == "保内(换货期)"
+
+
+def test_a_recalculation_reads_the_policy_sheets_once(fresh_cache):
+    book = _book(**{"免费半径(公里)": 50})
+    cell = _cell(book)
+    for i in range(60):                                       # (the cache alone: test_udf_policy)
+        assert SVC_TRAVEL_FEE(60 + i % 3, caller=cell) == 10.0 + i % 3
+        fresh_cache[0] += 0.05
+    assert book.calls.count("value") == 4                     # one read per policy table
+
+
+def test_an_edited_policy_is_seen_at_the_next_recalculation(fresh_cache):
+    book = _book(**{"免费半径(公里)": 50})
+    cell = _cell(book)
+    assert SVC_TRAVEL_FEE(62, caller=cell) == 12.0
+    sheet = book.sheets[PARAMS_SHEET]
+    row = next(r for (r, c), v in sheet.cells.items() if c == 1 and v == "免费半径(公里)")
+    sheet.cells[(row, 2)] = 40                                # the dealer types a new radius
+    fresh_cache[0] += 0.5
+    assert SVC_TRAVEL_FEE(62, caller=cell) == 12.0            # same burst of calls: cached
+    fresh_cache[0] += 2                                       # a pause, then Ctrl+Alt+F9
+    assert SVC_TRAVEL_FEE(62, caller=cell) == 22.0
+    sheet.cells[(row, 2)] = 30
+    udf_policy.clear()                                        # or an explicit refresh
+    assert SVC_TRAVEL_FEE(62, caller=cell) == 32.0
+
+
+def test_a_mangled_or_missing_policy_falls_back_to_the_defaults():
+    mangled = Book({"服务单": [["工单号"]], PARAMS_SHEET: [["这张表被改乱了"], ["免费半径", "五十"]],
+                    WARRANTY_SHEET: [["产品类型"]]}, fullname="乱.xlsx")
+    assert SVC_TRAVEL_FEE(62, caller=_cell(mangled)) == 32.0
+    assert SVC_WARRANTY("电视", "2025-03-01", None, "2025-03-16", caller=_cell(mangled)) == "保内(换货期)"
+    assert SVC_WARRANTY("电视", "去年", None, "2025-10-05", caller=_cell(mangled)) == (
+        "无法计算:购买日期“去年”不是有效的日期")
+    bad_cell = _book("坏格.xlsx", **{"免费半径(公里)": "很远", "交通费(元/公里)": 2})
+    assert SVC_TRAVEL_FEE(62, caller=_cell(bad_cell)) == 64.0  # that cell: default 30 km; the rate is read
+    no_tables = Book({"服务单": [["工单号"]]}, fullname="自己的表.xlsx")
+    assert SVC_PROMISE_HOURS("", caller=_cell(no_tables)) == 12.0
+
+
+def test_a_workbook_without_televisions_still_gets_its_fees():
+    book = _book("冰箱店.xlsx")
+    sheet = book.sheets[WARRANTY_SHEET]
+    sheet.cells = {k: v for k, v in sheet.cells.items() if k[0] == 1}
+    sheet.cells.update({(2, 1): "冰箱", (2, 2): 24, (2, 3): 60, (2, 4): "压缩机"})
+    cell = _cell(book)
+    assert SVC_TRAVEL_FEE(42, caller=cell) == 12.0
+    assert SVC_CUSTOMER_TOTAL("保内", 100, 80, caller=cell) == 0.0
+    assert SVC_WARRANTY("冰箱", "2025-03-01", None, "2026-12-01", caller=cell) == "保内(整机保修)"
+    assert SVC_WARRANTY("电视", "2025-03-01", None, "2025-10-05", caller=cell).startswith("无法计算:产品类型“电视”")
