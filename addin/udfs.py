@@ -107,8 +107,9 @@ def _guard(fn):
 
 def _warranty(caller, category, purchase_date, production_date, reported_at, parts,
               service_type) -> pd.Series:
-    return _run(rules_for(caller), category=category, purchase_date=purchase_date, production_date=production_date,
-                reported_at=reported_at, parts=parts or None, service_type=service_type or "维修")
+    return _run(rules_for(caller), category=category, purchase_date=purchase_date,
+                production_date=production_date, reported_at=reported_at, parts=parts or None,
+                service_type=service_type or "维修")
 
 
 @xw.func
