@@ -53,7 +53,11 @@ def _run(book, action) -> str:
 
 
 def _load(book):
+    """Read the live book once and load it; a click also makes the worksheet functions read
+    the (possibly edited) policy tables again on their next call."""
+    from . import udf_policy
     from .loader import load_book
+    udf_policy.clear()
     reader = ExcelRows(book)
     return reader, load_book(reader, path=reader.path)
 

@@ -170,3 +170,11 @@ def test_safe__values_excel_can_take():
     assert livebook._safe(Decimal("12.30")) == 12.3
     assert livebook._safe(float("nan")) is None and livebook._safe(pd.NaT) is None
     assert livebook._safe(pd.Timestamp("2026-10-05 09:30")) == datetime(2026, 10, 5, 9, 30)
+
+
+def test_a_click_makes_the_worksheet_functions_reread_the_policy():
+    from addin import udf_policy
+
+    udf_policy.CACHE._entries["某工作簿"] = object()
+    excel.check(_book(_orders(3, bad=0)))
+    assert udf_policy.CACHE._entries == {}
