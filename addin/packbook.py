@@ -1,6 +1,7 @@
 """One department's pack workbook (e.g. 2026年10月_售后反馈_研发部.xlsx), xlsxwriter.
 
-Sheets: 分析 (the department's tables, native charts beside them), 服务单明细 (table 7-28 of
+Sheets: 分析 (the department's tables, native charts beside them, page breaks planned
+so no chart or table start is cut — sheetpages), 服务单明细 (table 7-28 of
 the orders it acts on; customer names masked unless the department may see full data),
 结算明细 for the service role (what an audit of the factory claim needs), and 改进回复 (one
 row per feedback item, this month's and earlier unanswered ones; the department fills the
@@ -15,13 +16,14 @@ import xlsxwriter
 
 from .files import atomic_path
 from .replies import REPLY_HEADERS, REPLY_SHEET
-from .statbook import CHART_ROWS, _chart
+from .sheetpages import lay_out_blocks, print_setup
 from .summary import Table, rows_of
-from .xlsxout import formats, write_728, write_table, write_value
+from .xlsxout import ROW_PT, formats, row_points, write_728, write_table, write_value
 
 SHEET_ANALYSIS = "分析"
 SHEET_ORDERS = "服务单明细"
 SHEET_SETTLEMENT = "结算明细"
+REPLY_ROW_PT = 45.0
 SETTLEMENT_COLS = (("order_no", "服务单编号", "text"), ("customer", "客户名称", "text"), ("phone", "联系电话", "text"),
                    ("address", "地址", "text"), ("category", "产品类型", "text"), ("model", "产品型号", "text"),
                    ("serial", "产品序列号", "text"), ("service_type", "服务类型", "text"),
@@ -40,38 +42,36 @@ def settlement_table(orders) -> Table:
                  f"保内 {len(sel)} 单,按厂家标准应结算合计 {total:.2f} 元。")
 
 
-def _analysis(book, ws, tables, f, title: str) -> None:
+def _analysis(book, ws, tables, f, title: str) -> dict:
     ws.write_string(0, 0, title, f["title"])
-    chart_col = max((len(t.headers) for t in tables), default=1) + 1
-    ws.set_column(0, 1, 16)
-    ws.set_column(2, chart_col - 1, 11)
-    row = 2
-    for t in tables:
-        placed = write_table(ws, row, 0, t, f)
-        chart = _chart(book, t.key, t, placed, SHEET_ANALYSIS)
-        if chart is not None:
-            ws.insert_chart(row, chart_col, chart)
-        row = max(placed.next_row, row + CHART_ROWS) if chart is not None else placed.next_row
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.set_row(0, 24)
+    return lay_out_blocks(book, ws, list(tables), f, sheet=SHEET_ANALYSIS, top_row=2, top_points=24 + ROW_PT)
+
+
+def _settlement(ws, table: Table, f) -> None:
+    """结算明细: wide (16 columns), so landscape, one page wide, header row on every page."""
+    p = write_table(ws, 0, 0, table, f, set_widths=True)
+    ws.freeze_panes(p.first, 1)
+    print_setup(ws, p.next_row, len(table.headers) - 1, repeat=p.header_row)
 
 
 def _reply_sheet(book, ws, items, carried, f) -> None:
     """改进回复: 编号, 反馈事项, 回复期限 locked; the department's four columns unlocked."""
-    widths = (16, 60, 12, 40, 10, 14, 30)
+    widths = (16, 50, 12, 40, 10, 14, 30)
+    ws.set_row(0, row_points(REPLY_HEADERS, widths))
     for j, (h, w) in enumerate(zip(REPLY_HEADERS, widths)):
         ws.write_string(0, j, h, f["header"])
         ws.set_column(j, j, w)
     rows = [(i, text, due) for i, text, due in items] + [
         (c.id, f"[{c.month} 未回复] {c.text}", c.due) for c in carried]
     for r, (item_id, text, due) in enumerate(rows, start=1):
-        ws.write_string(r, 0, item_id, f[("text", False)])
+        ws.write_string(r, 0, item_id, f[("center", False)])
         ws.write_string(r, 1, text, f[("text", False)])
         write_value(ws, r, 2, due, "date", f[("date", False)])
         for j in (3, 4, 6):
             ws.write_blank(r, j, None, f["input"])
         ws.write_blank(r, 5, None, f["input_date"])
-        ws.set_row(r, 45)
+        ws.set_row(r, max(REPLY_ROW_PT, row_points(("", text), widths)))   # room to write an answer
     if rows:
         ws.data_validation(1, 5, len(rows), 5, {
             "validate": "date", "criteria": ">", "value": date(2000, 1, 1),
@@ -81,8 +81,7 @@ def _reply_sheet(book, ws, items, carried, f) -> None:
     ws.freeze_panes(1, 2)
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    print_setup(ws, len(rows) + 2, len(widths) - 1, repeat=0)
 
 
 def write_pack(path: Path, *, title: str, tables, orders_728: Table, marked, settlement: Table | None,
@@ -95,10 +94,7 @@ def write_pack(path: Path, *, title: str, tables, orders_728: Table, marked, set
         write_728(book.add_worksheet(SHEET_ORDERS), orders_728, f,
                   title + " 服务单明细", marked_rows=marked)
         if settlement is not None:
-            ws = book.add_worksheet(SHEET_SETTLEMENT)
-            write_table(ws, 0, 0, settlement, f, set_widths=True)
-            ws.set_landscape()
-            ws.fit_to_pages(1, 0)
+            _settlement(book.add_worksheet(SHEET_SETTLEMENT), settlement, f)
         _reply_sheet(book, book.add_worksheet(REPLY_SHEET), items, carried, f)
         book.close()
     return Path(path)
