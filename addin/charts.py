@@ -5,6 +5,11 @@ defaults draw empty boxes for Chinese even where Chinese system fonts exist. Fir
 Noto Sans SC shipped by the PyPI package `pylopdf-fonts-zh-cn` (simplified forms, OFL);
 then Microsoft YaHei on Windows; then common Linux/macOS CJK files. Each chart function
 takes plain labels and numbers and writes one PNG atomically.
+
+Sized for the mail body, which shows every chart 640 pixels wide: figures are 6.4 inches
+wide at 150 dpi (sharp on high-density screens), so a 9 pt label is about 12 pixels on
+screen. Counts get integer axes; many category labels are turned upright instead of
+overlapping.
 """
 from __future__ import annotations
 
@@ -67,11 +72,14 @@ def _wrap(label, width: int) -> str:
     return "\n".join(lines[:4])
 
 
-def _figure(title: str, size=(7.2, 4.0)):
+WIDTH_IN, DPI = 6.4, 150
+
+
+def _figure(title: str, size=(WIDTH_IN, 3.8)):
     _setup()
     import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=size, dpi=130)
-    ax.set_title(title, fontsize=13, pad=10)
+    fig, ax = plt.subplots(figsize=size, dpi=DPI)
+    ax.set_title(title, fontsize=12, pad=10)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 
@@ -95,8 +103,8 @@ def bar_chart(path: Path, title: str, labels, values, *, ylabel: str = "单数",
               horizontal: bool = False, highlight=None) -> Path:
     """One bar per label, value printed on each bar; `highlight`: labels drawn in red."""
     labels, values = [str(v) for v in labels], [float(v) for v in values]
-    height = max(3.2, 0.42 * len(labels) + 1.2) if horizontal else 4.0
-    fig, ax = _figure(title, (7.2, height))
+    height = max(3.2, 0.36 * len(labels) + 1.2) if horizontal else 3.8
+    fig, ax = _figure(title, (WIDTH_IN, height))
     if not labels:
         _empty(ax)
         return _save(fig, path)
@@ -112,9 +120,11 @@ def bar_chart(path: Path, title: str, labels, values, *, ylabel: str = "单数",
             _integer_ticks(ax.xaxis)
     else:
         bars = ax.bar(range(len(labels)), values, color=colors)
-        rotate = 30 if len(labels) > 6 else 0
-        ax.set_xticks(range(len(labels)), [_wrap(lab, 8) for lab in labels], fontsize=9,
-                      rotation=rotate, ha="right" if rotate else "center")
+        rotate = 90 if len(labels) > 12 else 30 if len(labels) > 6 else 0
+        ax.set_xticks(range(len(labels)), [_wrap(lab, 8) for lab in labels], fontsize=9 if rotate < 90 else 8,
+                      rotation=rotate, ha="right" if rotate == 30 else "center",
+                      rotation_mode="anchor" if rotate == 30 else "default")
+        ax.set_xlim(-0.6, len(labels) - 0.4)
         ax.set_ylabel(ylabel)
         ax.set_ylim(0, max(values) * 1.18 or 1)
         if all(float(v).is_integer() for v in values):
@@ -135,7 +145,7 @@ def pareto_chart(path: Path, title: str, labels, counts) -> Path:
     if len(pairs) > PARETO_TOP:
         rest = sum(v for _, v in pairs[PARETO_TOP - 1:])
         pairs = pairs[:PARETO_TOP - 1] + [(f"其他({len(pairs) - PARETO_TOP + 1}项)", rest)]
-    fig, ax = _figure(title, (7.6, max(3.2, 0.42 * len(pairs) + 1.4)))
+    fig, ax = _figure(title, (WIDTH_IN, max(3.2, 0.36 * len(pairs) + 1.4)))
     if not pairs:
         _empty(ax)
         return _save(fig, path)
@@ -177,6 +187,8 @@ def stacked_chart(path: Path, title: str, labels, series: dict, *, ylabel: str =
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_xticks(range(len(labels)), [_wrap(lab, 8) for lab in labels])
     ax.set_ylabel(ylabel)
-    ax.set_ylim(0, max(bottom) * 1.12 or 1)
-    ax.legend(frameon=False, fontsize=9, loc="upper right")
+    ax.set_ylim(0, max(bottom) * 1.25 or 1)          # room above the tallest bar for the legend
+    if all(float(v).is_integer() for v in bottom):
+        _integer_ticks(ax.yaxis)
+    ax.legend(frameon=False, fontsize=9, loc="upper right", ncol=len(series))
     return _save(fig, path)

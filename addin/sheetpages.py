@@ -81,11 +81,13 @@ def lay_out_blocks(book, ws, tables: list[Table], f: dict, *, sheet: str, top_ro
     ws.set_column(chart_col - 1, chart_col - 1, GAP_COL)
     ws.set_column(chart_col, chart_col, (WIDTH + 12 - 5) / 7)
     ws.set_column(chart_col + 1, chart_col + 1, 30, None, {"hidden": True})   # chart labels (xlsxcharts)
+    capacity = page_points(sum(col_px(w) for w in widths) + col_px(GAP_COL) + WIDTH + 12)
+    tallest = int((capacity - 2 * ROW_PT) / 0.75)           # a chart never taller than a page
     row, blocks = top_row, []
     for t in tables:
         placed = write_table(ws, row, 0, t, f, widths=widths[:len(t.headers)])
         height, nxt = placed.height, placed.next_row
-        made = native_chart(book, ws, t.key, t, placed, sheet, chart_col + 1)
+        made = native_chart(book, ws, t.key, t, placed, sheet, chart_col + 1, tallest)
         if made is not None:
             chart, _, h_px = made
             ws.insert_chart(row, chart_col, chart, {"x_offset": 4, "y_offset": 4})
@@ -95,7 +97,6 @@ def lay_out_blocks(book, ws, tables: list[Table], f: dict, *, sheet: str, top_ro
             height, nxt = height + pad * ROW_PT, nxt + int(pad)
         blocks.append((row, height))
         row = nxt
-    capacity = page_points(sum(col_px(w) for w in widths) + col_px(GAP_COL) + WIDTH + 12)
     breaks = plan_breaks(blocks, top_points, capacity)
     ws.set_h_pagebreaks(breaks)
     print_setup(ws, row - 1, chart_col)

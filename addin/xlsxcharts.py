@@ -98,9 +98,11 @@ def _column(book, sheet, p, key, table, rows):
     return ch, HEIGHT
 
 
-def native_chart(book, ws, key: str, table: Table, p: Placed, sheet: str, label_col: int):
+def native_chart(book, ws, key: str, table: Table, p: Placed, sheet: str, label_col: int,
+                 tallest: int = 720):
     """(chart, width_px, height_px) for the KPI table `key` placed at `p` on `ws`, or None.
-    `label_col`: a spare (hidden) column for category labels the table does not hold."""
+    `label_col`: a spare (hidden) column for category labels the table does not hold;
+    `tallest`: the most pixels the chart may take (a printed page)."""
     if p.empty or key not in ("by_type", "warranty", "fees", "promise", "satisfaction", "replies",
                               "pareto", "batches") or not _drawable(key, table):
         return None
@@ -126,5 +128,6 @@ def native_chart(book, ws, key: str, table: Table, p: Placed, sheet: str, label_
     ch.set_title({"name": table.title, "name_font": {"name": FONT["name"], "size": 11, "bold": True}})
     if key not in ("pareto", "batches", "replies", "satisfaction"):
         ch.set_legend({"position": "bottom", "font": FONT})
+    height = min(height, tallest)
     ch.set_size({"width": WIDTH, "height": height})
     return ch, WIDTH, height

@@ -1,3 +1,4 @@
+import re
 import shutil
 import subprocess
 import zipfile
@@ -78,3 +79,44 @@ def test_libreoffice_converts_to_pdf(book, tmp_path):
                     "pdf", "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180)
     pdf = out / (path.stem + ".pdf")
     assert pdf.is_file() and pdf.read_bytes()[:4] == b"%PDF"
+
+
+def test_every_sheet_prints_on_a4_one_page_wide(book):
+    path, _ = book
+    wb = openpyxl.load_workbook(path)
+    for name in (SHEET_728, SHEET_KPI, SHEET_PROBLEMS):
+        ws = wb[name]
+        assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape", name
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0, name
+        assert ws.print_area, name
+
+
+def test_kpi_charts_sit_beside_their_tables_inside_the_print_area(book):
+    path, _ = book
+    ws = openpyxl.load_workbook(path)[SHEET_KPI]
+    with zipfile.ZipFile(path) as z:
+        rels = z.read("xl/worksheets/_rels/sheet2.xml.rels").decode()
+        drawing = z.read("xl/drawings/" + rels.split("drawings/")[1].split('"')[0]).decode()
+    cols = {int(c) for c in re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col>", drawing)}
+    assert len(cols) == 1                                       # one chart column, right of every table
+    (col,) = cols
+    last = ws.print_area.split(":")[-1]
+    assert openpyxl.utils.column_index_from_string(re.sub(r"[$\d]", "", last)) == col + 1
+    widest = max(len([c for c in r if c is not None]) for r in ws.iter_rows(max_col=col, values_only=True))
+    assert widest < col
+
+
+def test_header_rows_of_kpi_tables_are_tall_enough_for_their_wrapped_text(book):
+    from addin.xlsxout import LINE_PT, text_lines
+    path, _ = book
+    ws = openpyxl.load_workbook(path)[SHEET_KPI]
+    checked = 0
+    for row in ws.iter_rows(min_row=3):
+        cells = [c for c in row if c.value is not None and c.fill.fgColor.rgb.endswith("DDEBF7")]
+        if not cells:
+            continue
+        need = max(text_lines(c.value, ws.column_dimensions[c.column_letter].width - 0.71) for c in cells)
+        height = ws.row_dimensions[row[0].row].height or 15
+        assert height >= min(need, 8) * LINE_PT or need == 1, [c.value for c in cells]
+        checked += need > 1
+    assert checked >= 1                                        # e.g. "1小时响应达标率" in two lines
