@@ -19,6 +19,7 @@ import xlsxwriter
 from .columns import (CHOICE, COLUMNS, COMPUTED_HEADERS, DATE, DATETIME, INT, MONEY, NUMBER,
                       SHEET_NAME, Column)
 from .files import atomic_path
+from .xlsxout import text_units
 from .policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                      RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows,
                      promise_rows, rates_rows, warranty_rows)
@@ -75,7 +76,7 @@ def write_workbook(path: Path | str, orders=(), settings: Settings = Settings(),
 
 def display_width(text: str) -> int:
     """Columns a text needs in Excel: CJK and full-width characters count twice."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return text_units(text)
 
 
 def _orders_sheet(wb, styles: Styles, orders: list[dict], policy: Policy) -> None:

@@ -6,10 +6,9 @@ is written here.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
-from numbers import Number
 from pathlib import Path
 
+from .xlsxout import write_value
 from .columns import CITY_TIERS, DATE, DATETIME, INT, MONEY, NUMBER, YES_NO
 from .settings import SECURITIES, SETTINGS_SHEET, SETTLEMENT_MODELS, Settings, department_rows, settings_rows
 
@@ -65,19 +64,10 @@ class Styles:
 
 
 def put(ws, row: int, col: int, value, fmt=None) -> None:
-    """Write one value with its own type; strings always as text (never as a formula)."""
+    """Write one value with its own type (xlsxout.write_value); empty cells are left alone."""
     if value is None or value == "":
         return
-    if isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, (datetime, date)):
-        ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, Number):
-        ws.write_number(row, col, float(value), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
+    write_value(ws, row, col, value, "", fmt)
 
 
 def write_table_sheet(wb, styles: Styles, name: str, headers, rows, widths) -> None:

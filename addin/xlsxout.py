@@ -12,6 +12,8 @@ planned (sheetpages).
 """
 from __future__ import annotations
 
+from numbers import Number
+
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -71,7 +73,9 @@ def formats(book) -> dict:
 
 
 def write_value(ws, row: int, col: int, value, kind: str, fmt) -> None:
-    """One cell by kind: strings stay strings whatever they start with."""
+    """One cell with its own type: strings stay strings whatever they start with (a comment
+    '=好评' never becomes a formula), bools become 是/否, Decimal a number. `kind` is the
+    column's kind, for the format chosen by the caller."""
     if value is None:
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
@@ -80,15 +84,15 @@ def write_value(ws, row: int, col: int, value, kind: str, fmt) -> None:
         ws.write_string(row, col, "是" if value else "否", fmt)
     elif isinstance(value, (datetime, date)):
         ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, (int, float)):
-        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, Number):
+        ws.write_number(row, col, float(value), fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
 
 
 def text_units(text: str) -> int:
     """Width of a text in column-width units: a CJK character (or full-width sign) is 2."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def text_lines(text: str, width: float) -> int:
