@@ -1,16 +1,22 @@
 """Worksheet functions (xlwings UDFs, free xlwings only) over the same core as the CLI.
 
-Each function builds a one-order frame and runs the vectorised engine of addin.fees and
-addin.warranty, so a cell gives exactly what `aftersales fees` gives. They use the policy
-tables (and 设置) of the workbook they are called from: xlwings fills the argument named
-`caller` with the calling cell and hides it from the function wizard (xlwings/udfs.py,
-call_udf and the VBA wrapper); addin.udf_policy reads the tables once per workbook and
-recalculation burst. Without a caller (a plain call) or without policy sheets: the defaults
-of spec/policy.md. The numbers a dealer changes most can still be passed as optional
-arguments, which win over the tables (e.g. =SVC_TRAVEL_FEE(U2, 20, 1.5)). On Linux
-`xw.func` is a no-op and these are plain functions (tested as such); in Excel the xlwings
-add-in imports this module (the template's xlwings.conf names it) and shows the docstrings
-in the function wizard. Bad input gives a Chinese message in the cell, never a Python error.
+Each function turns its arguments into orders and runs the vectorised engine of addin.fees
+and addin.warranty once, so a cell gives exactly what `aftersales fees` gives. Every
+per-order argument may be one cell or a whole column (or row), e.g. =SVC_TRAVEL_FEE(U2:U1000):
+the function then builds an n-order frame, runs the engine ONCE and returns a column that
+spills (addin.udf_shapes: shapes, broadcasting of single values, blank tail rows). A bad
+value gives its own row "无法计算:…"; the rest of the column is computed. One formula per
+column instead of one per cell: the engine costs about the same for 1 or 1,000 orders.
+They use the policy tables (and 设置) of the workbook they are called from: xlwings fills the
+argument named `caller` with the calling cell and hides it from the function wizard
+(xlwings/udfs.py, call_udf and the VBA wrapper); addin.udf_policy reads the tables once per
+workbook and recalculation burst. Without a caller (a plain call) or without policy sheets:
+the defaults of spec/policy.md. The numbers a dealer changes most can still be passed as
+optional arguments (one value for the whole call), which win over the tables (e.g.
+=SVC_TRAVEL_FEE(U2, 20, 1.5)). On Linux `xw.func` is a no-op and these are plain functions
+(tested as such); in Excel the xlwings add-in imports this module (the template's
+xlwings.conf names it) and shows the docstrings in the function wizard. Bad input gives a
+Chinese message in the cell, never a Python error.
 """
 from __future__ import annotations
 
@@ -25,13 +31,13 @@ import xlwings as xw
 from .columns import BY_FIELD, DATE, DATETIME
 from .fees import compute_frame
 from .udf_policy import Rules, rules_for
+from .udf_shapes import UdfInputError, shape_of, single
 
 EXCEL_EPOCH = datetime(1899, 12, 30)
 IN_WARRANTY_WORDS = ("是", "保内", "TRUE", "True", "true", "1")
-
-
-class UdfInputError(ValueError):
-    pass
+MONEY_FIELDS = ("distance_km", "parts_fee", "labour_fee")    # parsed first, as numbers
+FAR_PAST, LONG_AGO, REPORTED = "2000-01-01", "2019-12-31", "2020-01-01"   # out / in warranty on REPORTED
+COLUMN = dict(ndim=2)   # xlwings: a cell arrives as [[v]], a column as [[v], …] (addin.udf_shapes)
 
 
 def _when(value, label: str):
@@ -40,9 +46,12 @@ def _when(value, label: str):
         return pd.NaT
     if isinstance(value, (datetime, date)):
         return pd.Timestamp(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return pd.Timestamp(EXCEL_EPOCH + timedelta(days=float(value))).round("s")
-    stamp = pd.to_datetime(str(value).strip().replace("/", "-").replace(".", "-"), errors="coerce")
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return pd.Timestamp(EXCEL_EPOCH + timedelta(days=float(value))).round("s")
+        stamp = pd.to_datetime(str(value).strip().replace("/", "-").replace(".", "-"), errors="coerce")
+    except (OverflowError, ValueError):
+        stamp = pd.NaT
     if pd.isna(stamp):
         raise UdfInputError(f"{label}“{value}”不是有效的日期")
     return stamp
@@ -58,7 +67,8 @@ def _number(value, label: str) -> float:
 
 
 def _decimal(value, default: Decimal, label: str) -> Decimal:
-    """An optional number argument; empty → the workbook's value."""
+    """An optional number argument for the whole call; empty → the workbook's value."""
+    value = single(value, label)
     if value is None or value == "":
         return default
     number = _number(value, label)
@@ -67,26 +77,68 @@ def _decimal(value, default: Decimal, label: str) -> Decimal:
     return Decimal(str(value).replace(",", "").replace("元", "").replace("¥", "").strip())
 
 
-def _order(**fields) -> pd.DataFrame:
-    """A one-order frame with the documented dtypes (missing fields empty)."""
-    row = {}
-    for name, value in fields.items():
-        kind = BY_FIELD[name].kind
-        if kind in (DATE, DATETIME):
-            stamp = _when(value, BY_FIELD[name].header)
-            row[name] = pd.Series([stamp.normalize() if kind == DATE and pd.notna(stamp) else stamp],
-                                  dtype="datetime64[ns]", index=[2])
-        elif isinstance(value, (int, float)) or value is None:
-            row[name] = pd.Series([value], dtype="float64" if value is not None else object, index=[2])
-        else:
-            row[name] = pd.Series([str(value).strip() or None], dtype=object, index=[2])
-    return pd.DataFrame(row, index=[2])
+def _text(value):
+    if value is None or isinstance(value, str):
+        return (value or "").strip() or None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))                   # 5.0 from a cell → "5"
+    return str(value)
 
 
-def _run(rules: Rules, **fields) -> pd.Series:
-    money = {k: _number(fields.pop(k), BY_FIELD[k].header) for k in
-             ("distance_km", "parts_fee", "labour_fee") if k in fields}
-    return compute_frame(_order(**fields, **money), rules.policy, rules.settings).iloc[0]
+def _parser(name: str):
+    """field → (cell value → engine value, dtype); raises UdfInputError for a bad value."""
+    column = BY_FIELD[name]
+    if name in MONEY_FIELDS:
+        return (lambda v: _number(v, column.header)), "float64"
+    if column.kind in (DATE, DATETIME):
+        def stamp(v):
+            when = _when(v, column.header)
+            return when.normalize() if column.kind == DATE and pd.notna(when) else when
+        return stamp, "datetime64[ns]"
+    return _text, object
+
+
+def _parsed(name: str, values: list, errors: list) -> list:
+    """The column's values for the engine; a row's first bad value goes to errors[row]."""
+    parse, out, memo = _parser(name)[0], [], {}
+    for row, value in enumerate(values):
+        key = (type(value), value)
+        if key not in memo:
+            try:
+                memo[key] = (parse(value), None)
+            except (UdfInputError, InvalidOperation, ValueError) as exc:
+                memo[key] = (None, str(exc))
+        got, error = memo[key]
+        out.append(got)
+        errors[row] = errors[row] or error
+    return out
+
+
+def _orders(n: int, fields: dict) -> tuple[pd.DataFrame, list]:
+    """n orders with the documented dtypes (a field given once holds for every order), and
+    per order the message of its first bad value (None when fine). Numbers are read first."""
+    index, errors, data = pd.RangeIndex(2, n + 2), [None] * n, {}
+    rank = {f: i for i, f in enumerate(MONEY_FIELDS)}
+    for name in sorted(fields, key=lambda f: rank.get(f, len(rank))):
+        values = fields[name] if isinstance(fields[name], list) else [fields[name]] * n
+        data[name] = pd.Series(_parsed(name, values, errors), index=index, dtype=_parser(name)[1])
+    return pd.DataFrame({name: data[name] for name in fields}, index=index), errors
+
+
+def _compute(rules: Rules, args: dict, fields, pick):
+    """One engine run for every order of the call. `args`: the per-order arguments as given
+    (cells, columns or rows); `fields(columns)` maps their n values to engine fields;
+    `pick(result row)` gives a row's cell. A bad value gives that row "无法计算:…"."""
+    shape = shape_of(args)
+    frame, errors = _orders(shape.n, fields({k: shape.cells(v) for k, v in args.items()}))
+    result = compute_frame(frame, rules.policy, rules.settings)
+    values = [f"无法计算:{error}" if error else pick(r)
+              for error, r in zip(errors, result.itertuples(index=False))]
+    return shape.out(values)
+
+
+def _each(fn, values: list) -> list:
+    return [fn(v) for v in values]
 
 
 def _any_category(rules: Rules) -> str:
@@ -105,53 +157,78 @@ def _guard(fn):
     return wrapped
 
 
-def _warranty(caller, category, purchase_date, production_date, reported_at, parts,
-              service_type) -> pd.Series:
-    return _run(rules_for(caller), category=category, purchase_date=purchase_date,
-                production_date=production_date, reported_at=reported_at, parts=parts or None,
-                service_type=service_type or "维修")
+def _warranty(caller, pick, category, purchase_date, production_date, reported_at, parts, service_type):
+    args = dict(category=category, purchase_date=purchase_date, production_date=production_date,
+                reported_at=reported_at, parts=parts, service_type=service_type)
+    return _compute(rules_for(caller), args, lambda c: {
+        **c, "parts": _each(lambda v: v or None, c["parts"]),
+        "service_type": _each(lambda v: v or "维修", c["service_type"])}, pick)
 
 
-@xw.func
-@xw.arg("category", doc="产品类型,如 电视")
-@xw.arg("purchase_date", doc="购买(发票)日期;没有发票留空")
-@xw.arg("production_date", doc="出厂日期(没有发票时用)")
-@xw.arg("reported_at", doc="报修时间")
-@xw.arg("parts", doc="更换配件,多个用顿号隔开(可省略)")
-@xw.arg("service_type", doc="服务类型(可省略,默认 维修)")
-@xw.ret(doc="保内(退货期/换货期/整机保修/主要部件保修)、保外,或无法计算的原因")
-@_guard
-def SVC_WARRANTY(category, purchase_date, production_date, reported_at, parts="", service_type="",
-                 caller=None):
-    """三包判定:报修时是否在三包期内,适用哪一种期限。"""
-    r = _warranty(caller, category, purchase_date, production_date, reported_at, parts, service_type)
+def _verdict(r):
     if not r.computable:
         return "无法计算:" + r.reason
     return f"保内({r.warranty_kind})" if r.in_warranty else "保外"
 
 
+WARRANTY_ARGS = (("category", "产品类型,如 电视;可以是一列,如 F2:F1000"),
+                 ("purchase_date", "购买(发票)日期;没有发票留空"),
+                 ("production_date", "出厂日期(没有发票时用)"),
+                 ("reported_at", "报修时间"),
+                 ("parts", "更换配件,多个用顿号隔开(可省略)"),
+                 ("service_type", "服务类型(可省略,默认 维修)"))
+
+
+def _columns(*names_docs):
+    """@xw.arg(name, ndim=2, doc=…) for each per-order argument (one cell, a column or a row)."""
+    def decorate(fn):
+        for name, doc in reversed(names_docs):
+            fn = xw.arg(name, doc=doc, **COLUMN)(fn)
+        return fn
+    return decorate
+
+
 @xw.func
+@_columns(*WARRANTY_ARGS)
+@xw.ret(doc="保内(退货期/换货期/整机保修/主要部件保修)、保外,或无法计算的原因;参数是一列时结果也是一列")
+@_guard
+def SVC_WARRANTY(category, purchase_date, production_date, reported_at, parts="", service_type="",
+                 caller=None):
+    """三包判定:报修时是否在三包期内,适用哪一种期限。参数可以是整列(一个公式算整列)。"""
+    return _warranty(caller, _verdict, category, purchase_date, production_date, reported_at, parts,
+                     service_type)
+
+
+@xw.func
+@_columns(*WARRANTY_ARGS)
 @xw.ret(doc="可以给客户看的判定依据,如 发票日期2025-03-01起整机保修1年,至2026-03-01")
 @_guard
 def SVC_WARRANTY_RULE(category, purchase_date, production_date, reported_at, parts="", service_type="",
                       caller=None):
     """三包判定依据:从哪天起、保修多久、到哪天,更换主要部件时另列主要部件保修期。"""
-    r = _warranty(caller, category, purchase_date, production_date, reported_at, parts, service_type)
-    return r.warranty_rule if r.computable else "无法计算:" + r.reason
+    return _warranty(caller, lambda r: r.warranty_rule if r.computable else "无法计算:" + r.reason,
+                     category, purchase_date, production_date, reported_at, parts, service_type)
 
 
 @xw.func
+@_columns(*WARRANTY_ARGS)
 @xw.ret(doc="适用的三包期限的最后一天(当天仍在保内)")
 @_guard
 def SVC_WARRANTY_UNTIL(category, purchase_date, production_date, reported_at, parts="", service_type="",
                        caller=None):
     """三包到期日:适用期限的最后一天。"""
-    r = _warranty(caller, category, purchase_date, production_date, reported_at, parts, service_type)
-    return r.warranty_until.to_pydatetime() if r.computable else "无法计算:" + r.reason
+    return _warranty(caller, lambda r: r.warranty_until.to_pydatetime() if r.computable
+                     else "无法计算:" + r.reason,
+                     category, purchase_date, production_date, reported_at, parts, service_type)
+
+
+def _out_of_warranty(rules: Rules, c: dict) -> dict:
+    """Fields of orders out of warranty whatever the product (fees that do not depend on it)."""
+    return {"purchase_date": FAR_PAST, "reported_at": REPORTED, "category": _any_category(rules), **c}
 
 
 @xw.func
-@xw.arg("distance_km", doc="单程距离(公里)")
+@_columns(("distance_km", "单程距离(公里);可以是一列,如 =SVC_TRAVEL_FEE(U2:U1000)"))
 @xw.arg("free_radius_km", doc="免费半径(公里),省略时用本工作簿“政策参数”表(默认 30)")
 @xw.arg("rate", doc="每公里收费(元),省略时用“政策参数”表(默认 1)")
 @xw.ret(doc="交通费(元):超出免费半径的公里数 × 单价,正好在半径上为 0")
@@ -162,14 +239,13 @@ def SVC_TRAVEL_FEE(distance_km, free_radius_km=None, rate=None, caller=None):
     base = rules.policy
     policy = replace(base, free_radius_km=_decimal(free_radius_km, base.free_radius_km, "免费半径"),
                      travel_rate=_decimal(rate, base.travel_rate, "每公里收费"))
-    return float(_run(replace(rules, policy=policy), purchase_date="2000-01-01", reported_at="2020-01-01",
-                      category=_any_category(rules), distance_km=distance_km).travel_fee)
+    return _compute(replace(rules, policy=policy), dict(distance_km=distance_km),
+                    lambda c: _out_of_warranty(rules, c), lambda r: float(r.travel_fee))
 
 
 @xw.func
-@xw.arg("labour_fee", doc="工时费(检修费,元)")
-@xw.arg("arrived_at", doc="到达现场时间")
-@xw.arg("left_at", doc="离开现场时间(可省略)")
+@_columns(("labour_fee", "工时费(检修费,元)"), ("arrived_at", "到达现场时间"),
+          ("left_at", "离开现场时间(可省略)"))
 @xw.arg("night_rate", doc="夜间加收比例,省略时用本工作簿“政策参数”表(默认 0.5)")
 @xw.ret(doc="夜间加收(元):上门时间碰到夜间时段(默认 21:00–次日08:00)时,工时费 × 比例")
 @_guard
@@ -177,9 +253,9 @@ def SVC_NIGHT_SURCHARGE(labour_fee, arrived_at, left_at=None, night_rate=None, c
     """保外夜间加收:夜间开始时刻整点到达算夜间,结束时刻整点到达不算,跨过午夜的上门算。"""
     rules = rules_for(caller)
     policy = replace(rules.policy, night_rate=_decimal(night_rate, rules.policy.night_rate, "夜间加收比例"))
-    return float(_run(replace(rules, policy=policy), purchase_date="2000-01-01", reported_at="2020-01-01",
-                      category=_any_category(rules), labour_fee=labour_fee, arrived_at=arrived_at,
-                      left_at=left_at).night_surcharge)
+    return _compute(replace(rules, policy=policy), dict(labour_fee=labour_fee, arrived_at=arrived_at,
+                                                        left_at=left_at),
+                    lambda c: _out_of_warranty(rules, c), lambda r: float(r.night_surcharge))
 
 
 def _truth(value) -> bool:
@@ -187,54 +263,70 @@ def _truth(value) -> bool:
 
 
 @xw.func
-@xw.arg("in_warranty", doc="是否保内:TRUE/FALSE、是/否,或 SVC_WARRANTY 的结果")
-@xw.arg("customer_agreed", doc="客户同意维修:否 = 检测后不修,不收任何费用")
+@_columns(("in_warranty", "是否保内:TRUE/FALSE、是/否,或 SVC_WARRANTY 的结果"),
+          ("parts_fee", "配件费用(元)"), ("labour_fee", "工时费(元)"), ("distance_km", "单程距离(公里)"),
+          ("arrived_at", "到达现场时间"), ("left_at", "离开现场时间"),
+          ("customer_agreed", "客户同意维修:否 = 检测后不修,不收任何费用"))
 @xw.ret(doc="客户应付合计(元)= 配件 + 工时 + 夜间加收 + 交通费;保内为 0")
 @_guard
 def SVC_CUSTOMER_TOTAL(in_warranty, parts_fee, labour_fee, distance_km=None, arrived_at=None, left_at=None,
                        customer_agreed="是", caller=None):
     """客户应付合计:保内不收费;客户检测后不修不收任何费用;否则配件+工时+夜间加收+交通费。"""
     rules = rules_for(caller)
-    purchase = "2019-12-31" if _truth(in_warranty) else "2000-01-01"
-    r = _run(rules, purchase_date=purchase, reported_at="2020-01-01", category=_any_category(rules),
-             parts_fee=parts_fee,
-             labour_fee=labour_fee, distance_km=distance_km, arrived_at=arrived_at, left_at=left_at,
-             customer_agreed=customer_agreed or "是")
-    return float(r.customer_total)
+    args = dict(in_warranty=in_warranty, parts_fee=parts_fee, labour_fee=labour_fee, distance_km=distance_km,
+                arrived_at=arrived_at, left_at=left_at, customer_agreed=customer_agreed)
+
+    def fields(c):
+        purchase = _each(lambda v: LONG_AGO if _truth(v) else FAR_PAST, c.pop("in_warranty"))
+        return _out_of_warranty(rules, {**c, "purchase_date": purchase,
+                                        "customer_agreed": _each(lambda v: v or "是", c["customer_agreed"])})
+    return _compute(rules, args, fields, lambda r: float(r.customer_total))
 
 
 @xw.func
+@_columns(("category", "产品类型"), ("service_type", "服务类型"), ("distance_km", "单程距离(公里)"),
+          ("parts_fee", "配件费用(元)"))
 @xw.ret(doc="厂家结算金额(元)= 厂家工时标准 + 超出半径的公里数 × 交通补贴 + 材料费")
 @_guard
 def SVC_FACTORY_CLAIM(category, service_type, distance_km=None, parts_fee=None, caller=None):
     """三包期内服务向厂家结算的金额(按本工作簿的厂家结算标准)。"""
-    r = _run(rules_for(caller), category=category, service_type=service_type, purchase_date="2019-12-31",
-             reported_at="2020-01-01", distance_km=distance_km, parts_fee=parts_fee)
-    return float(r.factory_claim) if r.computable else "无法计算:" + r.reason
+    args = dict(category=category, service_type=service_type, distance_km=distance_km, parts_fee=parts_fee)
+    return _compute(rules_for(caller), args, lambda c: {**c, "purchase_date": LONG_AGO, "reported_at": REPORTED},
+                    lambda r: float(r.factory_claim) if r.computable else "无法计算:" + r.reason)
+
+
+def _hours(value):
+    return None if pd.isna(value) else float(value)
 
 
 @xw.func
+@_columns(("reported_at", "报修时间"), ("arrived_at", "到达现场时间"))
 @xw.ret(doc="从报修到到达现场的小时数(两位小数)")
 @_guard
 def SVC_ONSITE_HOURS(reported_at, arrived_at, caller=None):
     """上门时长(小时):报修时间到到达现场时间。"""
-    hours = _run(rules_for(caller), reported_at=reported_at, arrived_at=arrived_at).onsite_hours
-    return None if pd.isna(hours) else float(hours)
+    return _compute(rules_for(caller), dict(reported_at=reported_at, arrived_at=arrived_at), lambda c: c,
+                    lambda r: _hours(r.onsite_hours))
 
 
 @xw.func
+@_columns(("city_tier", "城市级别:省会、地级市、县城、乡镇;空着按“设置”表的默认城市级别"))
 @xw.ret(doc="城市级别的上门时限(小时),按本工作簿“服务承诺”表(默认 省会 4,地级市 12,县城 12,乡镇 24)")
 @_guard
 def SVC_PROMISE_HOURS(city_tier, caller=None):
     """上门时限(小时),按城市级别;空着按“设置”表的默认城市级别(默认 县城)。"""
     rules = rules_for(caller)
-    return float(rules.policy.onsite_limit(str(city_tier or rules.settings.default_tier).strip()))
+    shape = shape_of(dict(city_tier=city_tier))
+    limit = functools.lru_cache(lambda tier: float(rules.policy.onsite_limit(tier)))
+    return shape.out([limit(str(t or rules.settings.default_tier).strip()) for t in shape.cells(city_tier)])
 
 
 @xw.func
+@_columns(("reported_at", "报修时间"), ("arrived_at", "到达现场时间"),
+          ("city_tier", "城市级别(可省略,按“设置”表的默认城市级别)"))
 @xw.ret(doc="是 / 否:上门时长是否超过城市级别的时限")
 @_guard
 def SVC_LATE(reported_at, arrived_at, city_tier="", caller=None):
     """是否超时:上门时长超过城市级别的上门时限。"""
-    late = _run(rules_for(caller), reported_at=reported_at, arrived_at=arrived_at, city_tier=city_tier or None).late
-    return "" if late is None else ("是" if late else "否")
+    return _compute(rules_for(caller), dict(reported_at=reported_at, arrived_at=arrived_at, city_tier=city_tier),
+                    lambda c: c, lambda r: "" if r.late is None else ("是" if r.late else "否"))

@@ -3,15 +3,22 @@ engine, Excel's value forms (dates, serial numbers, text), messages instead of e
 calling cell (a recording stand-in for xlwings' `caller`), the numbers of its workbook."""
 from __future__ import annotations
 
+import importlib.util
 import inspect
+import random
 import re
-from datetime import datetime
+import sys
+import types
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+import xlwings
 
 import addin.udf_policy as udf_policy
 import addin.udfs as udfs
+from addin.fees import compute_frame
 from addin.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                           RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows, promise_rows,
                           rates_rows, warranty_rows)
@@ -204,3 +211,156 @@ def test_a_workbook_without_televisions_still_gets_its_fees():
     assert SVC_CUSTOMER_TOTAL("保内", 100, 80, caller=cell) == 0.0
     assert SVC_WARRANTY("冰箱", "2025-03-01", None, "2026-12-01", caller=cell) == "保内(整机保修)"
     assert SVC_WARRANTY("电视", "2025-03-01", None, "2025-10-05", caller=cell).startswith("无法计算:产品类型“电视”")
+
+
+# ---- whole columns: one formula for the column, one engine run ---------------------------
+def _orders(n: int, seed: int = 3) -> list[dict]:
+    """n varied orders as a dealer's columns hold them (datetimes, text dates, blanks)."""
+    rnd, out = random.Random(seed), []
+    for i in range(n):
+        bought = datetime(2023, 1, 1) + timedelta(days=rnd.randrange(1000))
+        reported = bought + timedelta(days=rnd.choice([3, 10, 200, 364, 366, 800]), hours=rnd.randrange(24))
+        arrived = reported + timedelta(hours=rnd.choice([2, 4, 4.5, 13, 30]), minutes=rnd.choice([0, 1, 30]))
+        out.append({
+            "category": rnd.choice(["电视", "冰箱", "空调"]),
+            "purchase": rnd.choice([bought, bought, bought.strftime("%Y/%m/%d"), None]),
+            "production": bought - timedelta(days=40),
+            "reported": reported, "arrived": arrived,
+            "left": rnd.choice([None, arrived + timedelta(hours=rnd.choice([1, 3, 9]))]),
+            "parts": rnd.choice(["", "遥控器", "液晶屏", "压缩机"]),
+            "in_warranty": rnd.choice([True, False, "否", "保内(整机保修)", "保外"]),
+            "parts_fee": rnd.choice([0, 35.5, 120, "480元"]), "labour_fee": rnd.choice([0, 50, 80.01]),
+            "km": round(rnd.uniform(0, 60), 3), "agreed": rnd.choice(["是", "是", "否", ""]),
+            "tier": rnd.choice(["省会", "地级市", "县城", "乡镇", ""]),
+        })
+    return out
+
+
+def _column(orders, key) -> list[list]:
+    return [[o[key]] for o in orders]                  # what xlwings hands over with ndim=2
+
+
+@pytest.fixture
+def engine_runs(monkeypatch):
+    """Counts the engine runs (and their sizes) of the worksheet functions."""
+    sizes = []
+
+    def counted(frame, *args, **kwargs):
+        sizes.append(len(frame))
+        return compute_frame(frame, *args, **kwargs)
+    monkeypatch.setattr(udfs, "compute_frame", counted)
+    return sizes
+
+
+def test_a_column_of_500_orders_gives_what_500_cells_give(engine_runs):
+    orders = _orders(500)
+    args = [_column(orders, k) for k in ("in_warranty", "parts_fee", "labour_fee", "km", "arrived", "left",
+                                         "agreed")]
+    column = SVC_CUSTOMER_TOTAL(*args)
+    assert engine_runs == [500]
+    cells = [SVC_CUSTOMER_TOTAL(o["in_warranty"], o["parts_fee"], o["labour_fee"], o["km"], o["arrived"],
+                                o["left"], o["agreed"]) for o in orders]
+    assert column == [[c] for c in cells]
+    assert sum(cells) > 0 and sum(c == 0 for c in cells) > 100            # both kinds really occur
+    assert round(sum(r[0] for r in column), 2) == round(sum(cells), 2)
+
+
+@pytest.mark.parametrize("fn, keys", [
+    (SVC_WARRANTY, ("category", "purchase", "production", "reported", "parts")),
+    (SVC_WARRANTY_RULE, ("category", "purchase", "production", "reported", "parts")),
+    (SVC_WARRANTY_UNTIL, ("category", "purchase", "production", "reported", "parts")),
+    (SVC_NIGHT_SURCHARGE, ("labour_fee", "arrived", "left")),
+    (SVC_FACTORY_CLAIM, ("category", "km", "parts_fee")),
+    (SVC_ONSITE_HOURS, ("reported", "arrived")),
+    (SVC_LATE, ("reported", "arrived", "tier")),
+    (SVC_PROMISE_HOURS, ("tier",)),
+])
+def test_every_function_takes_columns(fn, keys, engine_runs):
+    orders = _orders(500, seed=7)
+    if fn is SVC_FACTORY_CLAIM:
+        keys = keys[:1] + ("service",) + keys[1:]
+        for i, o in enumerate(orders):
+            o["service"] = ["维修", "安装", "保养"][i % 3]
+    column = fn(*[_column(orders, k) for k in keys])
+    assert len(column) == 500 and all(len(row) == 1 for row in column)
+    assert engine_runs == ([] if fn is SVC_PROMISE_HOURS else [500])
+    for i in list(range(0, 500, 23)) + [499]:                             # a sample of single cells
+        cells = [orders[i][k] for k in keys]
+        blank = all(v in (None, "") for v in cells)                         # e.g. no 城市级别 at all
+        assert column[i][0] == (None if blank else fn(*cells)), i
+    assert len({str(row[0]) for row in column}) > 1                         # not one value repeated
+
+
+def test_travel_fee__a_column_every_row_against_the_rule_and_a_broadcast_rate(engine_runs):
+    kms = [round(i * 0.137, 3) for i in range(1000)]
+    expected = [float((max(Decimal(str(k)) - 20, Decimal(0)) * Decimal("1.5")).quantize(
+        Decimal("0.01"), ROUND_HALF_UP)) for k in kms]
+    got = SVC_TRAVEL_FEE([[k] for k in kms], 20, 1.5)                      # one radius, one rate for all
+    assert got == [[e] for e in expected] and sum(e for e in expected) > 1000
+    assert engine_runs == [1000]
+    assert SVC_TRAVEL_FEE([[42], [10]], [[20], [30]]) == "无法计算:免费半径只能填一个数,不能是一列或一行"
+    assert SVC_TRAVEL_FEE(kms[:3]) == [[0.0], [0.0], [0.0]]               # a flat list is a column too
+
+
+def test_a_bad_value_spoils_its_row_only():
+    got = SVC_TRAVEL_FEE([[42.5], ["45公里"], [31], ["-"]])
+    assert got == [[12.5], ["无法计算:单程距离(公里)“45公里”不是数字"], [1.0], ["无法计算:单程距离(公里)“-”不是数字"]]
+    got = SVC_WARRANTY("电视", [[datetime(2025, 3, 1)], ["去年"], ["2025-03-01"], [None]], None,
+                       [[datetime(2025, 10, 5)], [datetime(2025, 10, 5)], ["2025/13/40"], [datetime(2025, 10, 5)]])
+    assert got == [["保内(整机保修)"], ["无法计算:购买日期“去年”不是有效的日期"],
+                   ["无法计算:报修时间“2025/13/40”不是有效的日期"],
+                   ["无法计算:缺少购买日期和出厂日期,无法判定三包"]]
+
+
+def test_blank_tail_rows_give_empty_cells(engine_runs):
+    orders = _orders(300)
+    reported = _column(orders, "reported") + [[None]] * 699                # A2:A1000, data to row 301
+    arrived = _column(orders, "arrived") + [[""]] * 699
+    got = SVC_ONSITE_HOURS(reported, arrived)
+    assert len(got) == 999 and got[300:] == [[None]] * 699
+    assert all(isinstance(row[0], float) for row in got[:300])
+    assert got[:300] == SVC_ONSITE_HOURS(reported[:300], arrived[:300])
+    got = SVC_WARRANTY("电视", [[datetime(2025, 3, 1)], [None], [None]], None,
+                       [[datetime(2025, 10, 5)], [datetime(2025, 10, 5)], [None]])
+    assert got == [["保内(整机保修)"], ["无法计算:缺少购买日期和出厂日期,无法判定三包"], [None]]
+    assert SVC_TRAVEL_FEE([[42], [None], [" "]]) == [[12.0], [None], [None]]
+
+
+def test_what_excel_hands_over_a_cell_a_row_a_block():
+    assert SVC_TRAVEL_FEE([[42]]) == SVC_TRAVEL_FEE(42) == 12.0             # one cell with ndim=2: a value
+    assert SVC_TRAVEL_FEE([[42, 50, 20]]) == [[12.0, 20.0, 0.0]]            # a row gives a row
+    assert SVC_TRAVEL_FEE([[42, 50], [1, 2]]) == "无法计算:只能选一列或一行,不能是 2 行 × 2 列的区域"
+    assert SVC_ONSITE_HOURS([[datetime(2025, 1, 1, 9)]] * 3, [[datetime(2025, 1, 1, 13)]] * 2) == (
+        "无法计算:各列的行数不一致(reported_at 3 行,arrived_at 2 行),请选同样多的行")
+    assert SVC_PROMISE_HOURS([["省会"], ["乡镇"], [""], ["县城"]]) == [[4.0], [24.0], [None], [12.0]]
+
+
+def test_a_column_uses_the_calling_workbooks_tables_read_once():
+    book = _book("宽.xlsx", **{"免费半径(公里)": 50})
+    assert SVC_TRAVEL_FEE([[62], [40], [50.5]], caller=_cell(book)) == [[12.0], [0.0], [0.5]]
+    assert book.calls.count("value") == 4
+
+
+def test_xlwings_accepts_the_declarations(monkeypatch):
+    """The real xlwings decorators (Windows-only module, loaded with stand-ins for pywin32):
+    every per-order argument is declared ndim=2 so a cell, a column and a row arrive as 2-D,
+    and no result asks for the legacy `expand` (dynamic arrays spill by themselves)."""
+    for name in ("pythoncom", "pywintypes", "win32com", "win32com.client"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    sys.modules["pythoncom"].CoInitialize = lambda: None
+    sys.modules["win32com.client"].Dispatch = None
+    real = importlib.util.spec_from_file_location("xlwings._udfs_probe",
+                                                  Path(xlwings.__file__).with_name("udfs.py"))
+    xl_udfs = importlib.util.module_from_spec(real)
+    real.loader.exec_module(xl_udfs)
+    fake = types.SimpleNamespace(func=xl_udfs.xlfunc, arg=xl_udfs.xlarg, ret=xl_udfs.xlret)
+    monkeypatch.setitem(sys.modules, "xlwings", fake)
+    spec = importlib.util.spec_from_file_location("addin._udfs_probe", udfs.__file__)
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)                  # an @xw.arg naming no argument raises here
+    for name in PUBLIC:
+        info = getattr(probe, name).__xlfunc__
+        per_order = [a["name"] for a in info["args"] if a["options"].get("ndim") == 2]
+        scalars = {"free_radius_km", "rate", "night_rate", "caller"}
+        assert per_order == [a["name"] for a in info["args"] if a["name"] not in scalars], name
+        assert "expand" not in info["ret"]["options"] and info["args"][-1]["name"] == "caller"
