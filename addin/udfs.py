@@ -22,107 +22,19 @@ from __future__ import annotations
 
 import functools
 from dataclasses import replace
-from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 import pandas as pd
 import xlwings as xw
 
-from .columns import BY_FIELD, DATE, DATETIME
 from .fees import compute_frame
+from .udf_cells import decimal, orders
 from .udf_policy import Rules, rules_for
-from .udf_shapes import UdfInputError, shape_of, single
+from .udf_shapes import UdfInputError, shape_of
 
-EXCEL_EPOCH = datetime(1899, 12, 30)
 IN_WARRANTY_WORDS = ("是", "保内", "TRUE", "True", "true", "1")
-MONEY_FIELDS = ("distance_km", "parts_fee", "labour_fee")    # parsed first, as numbers
 FAR_PAST, LONG_AGO, REPORTED = "2000-01-01", "2019-12-31", "2020-01-01"   # out / in warranty on REPORTED
 COLUMN = dict(ndim=2)   # xlwings: a cell arrives as [[v]], a column as [[v], …] (addin.udf_shapes)
-
-
-def _when(value, label: str):
-    """A cell value → Timestamp (NaT when empty): datetime, date, Excel serial or text."""
-    if value is None or value == "":
-        return pd.NaT
-    if isinstance(value, (datetime, date)):
-        return pd.Timestamp(value)
-    try:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return pd.Timestamp(EXCEL_EPOCH + timedelta(days=float(value))).round("s")
-        stamp = pd.to_datetime(str(value).strip().replace("/", "-").replace(".", "-"), errors="coerce")
-    except (OverflowError, ValueError):
-        stamp = pd.NaT
-    if pd.isna(stamp):
-        raise UdfInputError(f"{label}“{value}”不是有效的日期")
-    return stamp
-
-
-def _number(value, label: str) -> float:
-    if value is None or value == "":
-        return float("nan")
-    try:
-        return float(Decimal(str(value).replace(",", "").replace("元", "").replace("¥", "").strip()))
-    except InvalidOperation:
-        raise UdfInputError(f"{label}“{value}”不是数字") from None
-
-
-def _decimal(value, default: Decimal, label: str) -> Decimal:
-    """An optional number argument for the whole call; empty → the workbook's value."""
-    value = single(value, label)
-    if value is None or value == "":
-        return default
-    number = _number(value, label)
-    if number != number or number < 0:
-        raise UdfInputError(f"{label}“{value}”不能是负数")
-    return Decimal(str(value).replace(",", "").replace("元", "").replace("¥", "").strip())
-
-
-def _text(value):
-    if value is None or isinstance(value, str):
-        return (value or "").strip() or None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))                   # 5.0 from a cell → "5"
-    return str(value)
-
-
-def _parser(name: str):
-    """field → (cell value → engine value, dtype); raises UdfInputError for a bad value."""
-    column = BY_FIELD[name]
-    if name in MONEY_FIELDS:
-        return (lambda v: _number(v, column.header)), "float64"
-    if column.kind in (DATE, DATETIME):
-        def stamp(v):
-            when = _when(v, column.header)
-            return when.normalize() if column.kind == DATE and pd.notna(when) else when
-        return stamp, "datetime64[ns]"
-    return _text, object
-
-
-def _parsed(name: str, values: list, errors: list) -> list:
-    """The column's values for the engine; a row's first bad value goes to errors[row]."""
-    parse, out, memo = _parser(name)[0], [], {}
-    for row, value in enumerate(values):
-        key = (type(value), value)
-        if key not in memo:
-            try:
-                memo[key] = (parse(value), None)
-            except (UdfInputError, InvalidOperation, ValueError) as exc:
-                memo[key] = (None, str(exc))
-        got, error = memo[key]
-        out.append(got)
-        errors[row] = errors[row] or error
-    return out
-
-
-def _orders(n: int, fields: dict) -> tuple[pd.DataFrame, list]:
-    """n orders with the documented dtypes (a field given once holds for every order), and
-    per order the message of its first bad value (None when fine). Numbers are read first."""
-    index, errors, data = pd.RangeIndex(2, n + 2), [None] * n, {}
-    rank = {f: i for i, f in enumerate(MONEY_FIELDS)}
-    for name in sorted(fields, key=lambda f: rank.get(f, len(rank))):
-        values = fields[name] if isinstance(fields[name], list) else [fields[name]] * n
-        data[name] = pd.Series(_parsed(name, values, errors), index=index, dtype=_parser(name)[1])
-    return pd.DataFrame({name: data[name] for name in fields}, index=index), errors
 
 
 def _compute(rules: Rules, args: dict, fields, pick):
@@ -130,7 +42,7 @@ def _compute(rules: Rules, args: dict, fields, pick):
     (cells, columns or rows); `fields(columns)` maps their n values to engine fields;
     `pick(result row)` gives a row's cell. A bad value gives that row "无法计算:…"."""
     shape = shape_of(args)
-    frame, errors = _orders(shape.n, fields({k: shape.cells(v) for k, v in args.items()}))
+    frame, errors = orders(shape.n, fields({k: shape.cells(v) for k, v in args.items()}))
     result = compute_frame(frame, rules.policy, rules.settings)
     values = [f"无法计算:{error}" if error else pick(r)
               for error, r in zip(errors, result.itertuples(index=False))]
@@ -237,8 +149,8 @@ def SVC_TRAVEL_FEE(distance_km, free_radius_km=None, rate=None, caller=None):
     """保外交通费:超出免费半径的单程公里数 × 每公里单价,四舍五入到分(按本工作簿的政策参数)。"""
     rules = rules_for(caller)
     base = rules.policy
-    policy = replace(base, free_radius_km=_decimal(free_radius_km, base.free_radius_km, "免费半径"),
-                     travel_rate=_decimal(rate, base.travel_rate, "每公里收费"))
+    policy = replace(base, free_radius_km=decimal(free_radius_km, base.free_radius_km, "免费半径"),
+                     travel_rate=decimal(rate, base.travel_rate, "每公里收费"))
     return _compute(replace(rules, policy=policy), dict(distance_km=distance_km),
                     lambda c: _out_of_warranty(rules, c), lambda r: float(r.travel_fee))
 
@@ -252,7 +164,7 @@ def SVC_TRAVEL_FEE(distance_km, free_radius_km=None, rate=None, caller=None):
 def SVC_NIGHT_SURCHARGE(labour_fee, arrived_at, left_at=None, night_rate=None, caller=None):
     """保外夜间加收:夜间开始时刻整点到达算夜间,结束时刻整点到达不算,跨过午夜的上门算。"""
     rules = rules_for(caller)
-    policy = replace(rules.policy, night_rate=_decimal(night_rate, rules.policy.night_rate, "夜间加收比例"))
+    policy = replace(rules.policy, night_rate=decimal(night_rate, rules.policy.night_rate, "夜间加收比例"))
     return _compute(replace(rules, policy=policy), dict(labour_fee=labour_fee, arrived_at=arrived_at,
                                                         left_at=left_at),
                     lambda c: _out_of_warranty(rules, c), lambda r: float(r.night_surcharge))
