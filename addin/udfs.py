@@ -44,8 +44,8 @@ def _compute(rules: Rules, args: dict, fields, pick):
     shape = shape_of(args)
     frame, errors = orders(shape.n, fields({k: shape.cells(v) for k, v in args.items()}))
     result = compute_frame(frame, rules.policy, rules.settings)
-    values = [f"无法计算:{error}" if error else pick(r)
-              for error, r in zip(errors, result.itertuples(index=False))]
+    values = [None if blank else f"无法计算:{error}" if error else pick(r)
+              for blank, error, r in zip(shape.blank, errors, result.itertuples(index=False))]
     return shape.out(values)
 
 
