@@ -201,7 +201,8 @@ def build_message(pack, *, dealer: str, month: str, sender: str, recipients, mes
     for cid, path in pack.images.items():
         if not re.fullmatch(r"[A-Za-z0-9._@-]+", cid):
             raise ValueError(f"cid must be plain ASCII: {cid!r}")
-        html.add_related(Path(path).read_bytes(), "image", "png", cid=f"<{cid}>", filename=f"{cid}.png")
+        html.add_related(Path(path).read_bytes(), "image", "png", cid=f"<{cid}>", filename=f"{cid}.png",
+                         disposition="inline")   # shown in the body, not listed as an attachment
     msg.make_mixed()
     msg.attach(_attachment(Path(pack.xlsx_path).read_bytes(), name))
     return msg

@@ -54,6 +54,7 @@ def _assert_pack_arrived(msg, pack):
     assert html.replace("\r\n", "\n").rstrip("\n") == pack.html
     assert "<br>" not in html
     assert images == {cid: Path(p).read_bytes() for cid, p in pack.images.items()}
+    assert all(p.get_content_disposition() == "inline" for p in msg.walk() if p.get_content_type() == "image/png")
     for cid in pack.images:
         assert f"cid:{cid}" in html
     assert files == [(Path(pack.xlsx_path).name, Path(pack.xlsx_path).read_bytes())]
