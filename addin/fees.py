@@ -1,6 +1,6 @@
 """Customer fees, the factory claim and service-promise timings, vectorised over the frame.
 
-`compute(wb)` → one row per order (columns in RESULT_COLUMNS, CONTRACTS.md "Fees engine").
+`compute(wb)` → one row per order (columns in RESULT_COLUMNS, docs/architecture.md).
 Rules (spec/policy.md, every number from `Policy`):
 - In warranty the customer pays nothing; out of warranty: parts + labour + night + travel.
 - travel = max(0, km − free_radius_km) × travel_rate (km to the metre; exactly 30 km → 0).

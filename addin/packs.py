@@ -1,6 +1,6 @@
 """The month's report folder: the statistics workbook and one pack per department.
 
-`build_month(wb, month, out_dir)` → MonthReport (CONTRACTS.md "Monthly packs"). The folder
+`build_month(wb, month, out_dir)` → MonthReport (docs/architecture.md). The folder
 (default `<workbook folder>/reports/<YYYY-MM>/`) is built aside and swapped in as a whole;
 a folder that holds the workbook, or a non-empty folder that is not an earlier report, is
 refused. Each pack: an .xlsx (packbook), an HTML mail body rendered from templates/ with

@@ -1,5 +1,5 @@
 """Small known orders for the report tests: frames with the documented dtypes (records.py),
-a hand-made fees frame (CONTRACTS.md "Fees engine"), and a workbook written with openpyxl."""
+a hand-made fees frame (the columns of fees.compute, docs/architecture.md), and a workbook written with openpyxl."""
 from __future__ import annotations
 
 from pathlib import Path
