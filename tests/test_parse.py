@@ -85,3 +85,32 @@ def test_parse__orders_remember_their_cells(tmp_path):
     assert first.where.row == 4 and first.order_no == "FW001"
     assert wb.orders.cell(6, "phone").a1 == "C6"
     assert first.parts_fee == __import__("decimal").Decimal("1200.00")
+
+
+def test_parse__formula_cached_values_and_seconds(tmp_path):
+    """A formula is read by its cached value (as Excel saved it); date-times may carry seconds."""
+    import xlsxwriter
+
+    from addin.columns import COLUMNS
+    from .conftest import good_order
+
+    headers = [c.header for c in COLUMNS]
+    order = good_order(1, 报修时间="2025-10-05 09:30:15")
+    path = tmp_path / "公式.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("服务单")
+    ws.write_row(0, 0, headers)
+    for c, h in enumerate(headers):
+        value = order.get(h)
+        if h == "工时费":
+            ws.write_formula(1, c, "=40*2", None, 80)          # cached result 80
+        elif isinstance(value, datetime):
+            ws.write_datetime(1, c, value, book.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+        elif value is not None:
+            ws.write(1, c, value) if not isinstance(value, str) else ws.write_string(1, c, value)
+    book.close()
+    wb = load_workbook(path, now=NOW)
+    f = wb.orders.frame
+    assert f.loc[2, "labour_fee"] == 80.0
+    assert f.loc[2, "reported_at"] == pd.Timestamp("2025-10-05 09:30:15")
+    assert [i for i in wb.issues if i.where.sheet == "服务单"] == []
