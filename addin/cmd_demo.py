@@ -58,10 +58,10 @@ def run_fees(wb, month: str, annotated: Path):
     return result
 
 
-def run_report(wb, month: str):
+def run_report(wb, month: str, fees):
     from .packs import build_month
 
-    report = build_month(wb, month)
+    report = build_month(wb, month, fees=fees)
     click.echo(f"月报文件夹:{report.folder}")
     click.echo(f"  统计表:{report.stats_path.name}")
     for pack in report.packs:
@@ -69,13 +69,12 @@ def run_report(wb, month: str):
     return report
 
 
-def run_send(wb, month: str, report) -> bool:
+def run_send(wb, month: str, report) -> None:
     from .sending import send_workbook_month
 
-    result, lines = send_workbook_month(wb, month, packs=report.packs)
+    _, lines = send_workbook_month(wb, month, packs=report.packs)
     for line in lines:
         click.echo(line)
-    return not getattr(result, "problems", False)
 
 
 @click.command(help="在内置示例数据上运行整套流程:生成示例工作簿 → 校验 → 三包和费用 → 月报和部门反馈包 → "
@@ -98,9 +97,9 @@ def command(out: Path, month: str | None) -> None:
         _step("2. 校验服务单")
         wb = run_check(path)
         _step(f"3. 三包判定与费用({month})")
-        run_fees(wb, month, out / "demo_标注.xlsx")
+        fees = run_fees(wb, month, out / "demo_标注.xlsx")
         _step(f"4. 月报与部门反馈包({month})")
-        report = run_report(wb, month)
+        report = run_report(wb, month, fees)
         _step("5. 发送反馈包")
         run_send(wb, month, report)
     except (WorkbookError, ReportError, MailError) as error:

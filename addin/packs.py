@@ -157,13 +157,15 @@ def replies_table(ledger: Ledger, month: str, settings) -> Table:
                  "未到期", "回复率"), ("text", "int", "int", "int", "int", "pct"), tuple(rows))
 
 
-def build_month(wb, month: str, out_dir: Path | None = None) -> MonthReport:
-    """Build the month's statistics workbook and department packs (see module docstring)."""
+def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> MonthReport:
+    """Build the month's statistics workbook and department packs (see module docstring).
+    `fees`: the result of fees.compute(wb) when the caller already has it (else computed)."""
     from .fees import compute
     month = month_key(month)
+    fees = compute(wb) if fees is None else fees
     folder = Path(out_dir) if out_dir is not None else Path(wb.path).parent / "reports" / month
     _check_folder(folder, Path(wb.path) if wb.path else None)
-    summary = summarize(wb.orders.frame, compute(wb), month, policy=wb.policy, settings=wb.settings,
+    summary = summarize(wb.orders.frame, fees, month, policy=wb.policy, settings=wb.settings,
                         issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet)
     ledger = Ledger(ledger_path(wb.path))
     summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)})

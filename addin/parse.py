@@ -83,15 +83,16 @@ def find_header(rows: list[list]) -> tuple[int, dict[int, str], dict[int, str]] 
     return best
 
 
-def find_order_sheet(book: Book) -> tuple[str, int, dict[int, str], dict[int, str]]:
-    """The sheet holding the orders: 服务单 if it has a header, else the best-matching sheet."""
+def find_order_sheet(book: Book) -> tuple[str, list[list], int, dict[int, str], dict[int, str]]:
+    """The sheet holding the orders: 服务单 if it has a header, else the best-matching sheet.
+    Returns (name, its first rows as read, 0-based header row, {col: field}, {col: date part})."""
     names = sorted(book.sheet_names, key=lambda n: (n != SHEET_NAME, "服务" not in n))
     empty_named = False
     for name in names:
         head = book.head(name, HEADER_SCAN_ROWS)
         found = find_header(head)
         if found:
-            return (name, *found)
+            return (name, head, *found)
         empty_named |= name == SHEET_NAME and not any(v != "" for row in head for v in row)
     if empty_named:
         raise WorkbookError("empty-sheet", f"工作表“{SHEET_NAME}”是空的,请先录入表头和服务单。")
@@ -120,8 +121,7 @@ def data_rows(table: pd.DataFrame, header: int) -> pd.DataFrame:
 
 def parse_orders(book: Book) -> tuple[OrderSheet, list[Issue]]:
     """Read the order sheet into an OrderSheet (typed frame) and the Issues of unreadable cells."""
-    name, header, fields, dates = find_order_sheet(book)
-    head = book.head(name, HEADER_SCAN_ROWS)
+    name, head, header, fields, dates = find_order_sheet(book)
     wanted = {c + 1 for c in (*fields, *dates)} | {1, 2, 3, 4}
     body = data_rows(book.table(name, head, wanted), header + 1)
     if body.empty:

@@ -114,3 +114,18 @@ def test_parse__formula_cached_values_and_seconds(tmp_path):
     assert f.loc[2, "labour_fee"] == 80.0
     assert f.loc[2, "reported_at"] == pd.Timestamp("2025-10-05 09:30:15")
     assert [i for i in wb.issues if i.where.sheet == "服务单"] == []
+
+
+def test_parse__reads_the_header_rows_of_the_order_sheet_once(tmp_path):
+    """Finding the sheet and parsing it share one read of its first rows (each is a file open)."""
+    from addin.parse import parse_orders
+    from addin.workbook import open_book
+
+    from .conftest import good_order, write_orders
+
+    book = open_book(write_orders(tmp_path / "一次.xlsx", [good_order(1)]))
+    calls = []
+    real = book.head
+    book.head = lambda name, n=12: calls.append(name) or real(name, n)
+    parse_orders(book)
+    assert calls == ["服务单"]
