@@ -29,8 +29,8 @@ STEPS = {
     "fastexcel": ("import fastexcel", "fastexcel.read_excel(PATH).load_sheet_by_name('服务单').to_arrow()"),
     "calamine": ("import python_calamine as pc",
                  "pc.CalamineWorkbook.from_path(PATH).get_sheet_by_name('服务单').to_python(skip_empty_area=False)"),
-    "check": ("from addin.loader import load_workbook", "wb = load_workbook(PATH); assert len(wb.orders.frame) > 0"),
-    "check+fees": ("from addin.loader import load_workbook; from addin.fees import compute",
+    "check": ("from addin.rules.loader import load_workbook", "wb = load_workbook(PATH); assert len(wb.orders.frame) > 0"),
+    "check+fees": ("from addin.rules.loader import load_workbook; from addin.rules.fees import compute",
                    "wb = load_workbook(PATH); compute(wb)"),
 }
 
@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="keep the generated workbook here")
     parser.add_argument("--steps", default="fastexcel,calamine,check,check+fees")
     args = parser.parse_args()
-    from addin.template import write_workbook
+    from addin.book.template import write_workbook
 
     path = args.keep or Path(tempfile.mkdtemp()) / "bench.xlsx"
     t = time.perf_counter()

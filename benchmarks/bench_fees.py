@@ -26,10 +26,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from addin.columns import COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER  # noqa: E402
-from addin.fees import compute, compute_frame  # noqa: E402
-from addin.policy import Policy  # noqa: E402
-from addin.settings import Settings  # noqa: E402
+from addin.book.columns import COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER  # noqa: E402
+from addin.rules.fees import compute, compute_frame  # noqa: E402
+from addin.book.policy import Policy  # noqa: E402
+from addin.book.settings import Settings  # noqa: E402
 from bench_check import make_orders  # noqa: E402
 
 
@@ -79,8 +79,8 @@ def main() -> None:
     print(f"  in warranty {int((result.in_warranty == True).sum()):,}, "  # noqa: E712
           f"exchange-eligible {int(result.exchange_eligible.sum()):,}, late {int((result.late == True).sum()):,}")  # noqa: E712
     if args.workbook:
-        from addin.loader import load_workbook
-        from addin.template import write_workbook
+        from addin.rules.loader import load_workbook
+        from addin.book.template import write_workbook
         with tempfile.TemporaryDirectory() as tmp:
             path = write_workbook(Path(tmp) / "bench.xlsx", rows)
             load_s, wb = timed(lambda: load_workbook(path), args.repeat)

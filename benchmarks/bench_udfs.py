@@ -6,7 +6,7 @@ For each function: the Python time of `rows` single-cell calls (what Excel spend
 formula is filled down `rows` rows: one engine run per cell) against one call with the
 whole columns (what =SVC_TRAVEL_FEE(U2:U1001) costs: one engine run), as xlwings hands the
 arguments over (a column as [[v], …], dates as datetime). Both use the defaults (no calling
-workbook; with one, addin.udf_policy reads its tables once per recalculation either way).
+workbook; with one, addin.excel.udf_policy reads its tables once per recalculation either way).
 Checks that both give the same values. Prints seconds: per-cell total once (it is long),
 the column call as a median of --repeat. Excel's own per-call overhead (COM, VBA wrapper)
 comes on top for every cell, so the real gap is larger.
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from addin import udfs  # noqa: E402
+from addin.excel import udfs  # noqa: E402
 from bench_check import make_orders  # noqa: E402
 
 CALLS = {   # function → the order fields of its arguments, in order

@@ -7,9 +7,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin import policy as P
-from addin.columns import COLUMNS
-from addin.policy import Policy
+from addin.book import policy as P
+from addin.book.columns import COLUMNS
+from addin.book.policy import Policy
 
 NOW = datetime(2026, 11, 23, 12, 0)
 

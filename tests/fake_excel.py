@@ -1,5 +1,5 @@
-"""A small recording stand-in for the xlwings Book/Sheet/Range calls addin.livebook and
-addin.excel use. Every call that xlwings would send to Excel is appended to `book.calls`."""
+"""A small recording stand-in for the xlwings Book/Sheet/Range calls addin.excel.livebook and
+addin.excel.ribbon use. Every call that xlwings would send to Excel is appended to `book.calls`."""
 from __future__ import annotations
 
 import re

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from addin.columns import COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER
+from addin.book.columns import COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER
 
 BASE = {
     "order_no": "FW1", "service_type": "维修", "customer": "张三", "phone": "13812345678",

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from addin.columns import BY_FIELD, COLUMNS, DATE, DATETIME, FIELDS, INT, MONEY, NUMBER
+from addin.book.columns import BY_FIELD, COLUMNS, DATE, DATETIME, FIELDS, INT, MONEY, NUMBER
 
 T = pd.Timestamp
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from addin.settings import Department
+from addin.book.settings import Department
 
 
 def free_port() -> int:

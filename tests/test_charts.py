@@ -2,7 +2,7 @@ import warnings
 
 import pytest
 
-from addin import charts
+from addin.report import charts
 
 
 def test_font_file_is_noto_sans_sc():

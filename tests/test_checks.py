@@ -5,9 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from addin.columns import COLUMNS
-from addin.issues import col_letter
-from addin.loader import load_workbook
+from addin.book.columns import COLUMNS
+from addin.book.issues import col_letter
+from addin.rules.loader import load_workbook
 
 from .conftest import NOW, good_order
 
@@ -113,8 +113,8 @@ def test_check__unfinished_repair_needs_no_diagnosis_or_arrival(make_book):
 
 
 def test_check__policy_categories_come_from_the_workbook(make_book):
-    from addin.checks import validate
-    from addin.policy import Policy, WarrantyTerms
+    from addin.rules.checks import validate
+    from addin.book.policy import Policy, WarrantyTerms
 
     wb = load_workbook(make_book([good_order(1, 产品类型="洗碗机")]), now=NOW)
     assert [i.code for i in wb.issues if i.where.sheet == "服务单"] == ["category-invalid"]

@@ -41,11 +41,11 @@ def test_cli__demo_runs_the_whole_month(tmp_path):
 
 
 def test_cli__a_program_fault_is_one_chinese_line_not_a_traceback(make_book, monkeypatch):
-    import addin.loader
+    import addin.rules.loader
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
-    monkeypatch.setattr(addin.loader, "load_workbook", broken)
+    monkeypatch.setattr(addin.rules.loader, "load_workbook", broken)
     monkeypatch.delenv("AFTERSALES_DEBUG", raising=False)
     result = CliRunner().invoke(main, ["check", str(make_book([]))])
     assert result.exit_code == 3

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import main
-from addin.settings import Settings
-from addin.template import write_workbook
+from addin.book.settings import Settings
+from addin.book.template import write_workbook
 from tests.test_fees import order
 
 OUT = dict(purchase_date=datetime(2023, 3, 1), claimed_warranty="否")

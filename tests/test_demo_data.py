@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from addin import demo_catalog as C
-from addin.columns import BY_FIELD, CITY_TIERS, SERVICE_TYPES
-from addin.demo_data import DemoData, add_months, demo_orders, month_span
-from addin.policy import Policy
+from addin.demo import catalog as C
+from addin.book.columns import BY_FIELD, CITY_TIERS, SERVICE_TYPES
+from addin.demo.data import DemoData, add_months, demo_orders, month_span
+from addin.book.policy import Policy
 
 END = "2026-10"
 FEES_CODES = {"warranty-claim-mismatch"}      # also judged by the fees engine (issue 3)
@@ -146,8 +146,8 @@ def test_settings_use_example_addresses(demo):
 
 
 def test_the_check_finds_every_planted_mistake_and_nothing_else(tmp_path):
-    from addin.loader import load_workbook
-    from addin.template import write_workbook
+    from addin.rules.loader import load_workbook
+    from addin.book.template import write_workbook
     today = date.today()
     end = add_months(today.replace(day=1), -1)               # the last complete month, as the demo uses
     demo = demo_orders(end)
@@ -160,9 +160,9 @@ def test_the_check_finds_every_planted_mistake_and_nothing_else(tmp_path):
 
 
 def test_the_fees_engine_agrees_with_every_claim_but_the_planted_one(tmp_path):
-    from addin.fees import compute
-    from addin.loader import load_workbook
-    from addin.template import write_workbook
+    from addin.rules.fees import compute
+    from addin.rules.loader import load_workbook
+    from addin.book.template import write_workbook
     demo = demo_orders(add_months(date.today().replace(day=1), -1))
     wb = load_workbook(write_workbook(tmp_path / "demo.xlsx", demo.orders, demo.settings))
     result, frame = compute(wb), wb.orders.frame

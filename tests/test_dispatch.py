@@ -1,4 +1,4 @@
-"""addin.dispatch: once and only once, against a real aiosmtpd server and a real SQLite ledger.
+"""addin.mail.dispatch: once and only once, against a real aiosmtpd server and a real SQLite ledger.
 Packs are small DeptPack-like values with real files (tests/smtp_server.make_pack)."""
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from addin import dispatch
-from addin.dispatch import EML, SMTP, send_month
-from addin.mailer import SmtpConfig
-from addin.outbox import FAILED, SENT, UNKNOWN, Intent, Ledger, ledger_path
-from addin.settings import Department, Settings
+from addin.mail import dispatch
+from addin.mail.dispatch import EML, SMTP, send_month
+from addin.mail.mailer import SmtpConfig
+from addin.mail.outbox import FAILED, SENT, UNKNOWN, Intent, Ledger, ledger_path
+from addin.book.settings import Department, Settings
 from tests.smtp_server import free_port, make_pack, smtp_server
 
 MONTH = "2026-10"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from addin.fees import RESULT_COLUMNS
+from addin.rules.fees import RESULT_COLUMNS
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""The button handlers (addin.excel) and the live-book glue (addin.livebook) on a recording
+"""The button handlers (addin.excel.ribbon) and the live-book glue (addin.excel.livebook) on a recording
 stand-in of xlwings (tests/fake_excel.py): which cells, colours, notes and values, that the
 dealer's cells survive, and that the number of calls does not grow with the rows."""
 from __future__ import annotations
@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from addin import excel, livebook
-from addin.columns import COLUMNS, COMPUTED_HEADERS
-from addin.loader import load_workbook
-from addin.patch import RED, RESULT_SHEET, YELLOW, check_patch
+from addin.excel import ribbon as excel
+
+from addin.excel import livebook
+from addin.book.columns import COLUMNS, COMPUTED_HEADERS
+from addin.rules.loader import load_workbook
+from addin.book.patch import RED, RESULT_SHEET, YELLOW, check_patch
 from tests.conftest import good_order, write_orders
 from tests.fake_excel import Book
 
@@ -173,7 +175,7 @@ def test_safe__values_excel_can_take():
 
 
 def test_a_click_makes_the_worksheet_functions_reread_the_policy():
-    from addin import udf_policy
+    from addin.excel import udf_policy
 
     udf_policy.CACHE._entries["某工作簿"] = object()
     excel.check(_book(_orders(3, bad=0)))

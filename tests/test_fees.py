@@ -8,14 +8,14 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from addin.columns import COMPUTED_HEADERS
-from addin.fees import (RESULT_COLUMNS, compute, compute_frame, computed_columns,
+from addin.book.columns import COMPUTED_HEADERS
+from addin.rules.fees import (RESULT_COLUMNS, compute, compute_frame, computed_columns,
                         lump_sum_comparison, month_mask, night_visit, totals)
-from addin.loader import load_workbook
-from addin.money import to_fen
-from addin.policy import FactoryRate, Policy
-from addin.settings import Settings
-from addin.template import write_workbook
+from addin.rules.loader import load_workbook
+from addin.rules.money import to_fen
+from addin.book.policy import FactoryRate, Policy
+from addin.book.settings import Settings
+from addin.book.template import write_workbook
 from tests.conftest import NOW
 from tests.order_frames import frame
 
@@ -253,7 +253,7 @@ def test_workbook__purchase_before_production_is_computed_and_flagged(tmp_path):
 
 def test_workbook__dealers_own_policy_changes_the_results(tmp_path):
     from datetime import time
-    from addin.policy import WarrantyTerms
+    from addin.book.policy import WarrantyTerms
     policy = Policy(warranty=(WarrantyTerms("电视", 24, 36, ("液晶屏",)),), free_radius_km=Decimal(10),
                     travel_rate=Decimal(2), night_start=time(20, 0), night_rate=Decimal(1),
                     factory_rates=(FactoryRate("电视", "维修", Decimal(120), Decimal(0)),))

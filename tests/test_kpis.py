@@ -1,10 +1,10 @@
 """Each KPI on the small known month of tests/report_data.py (values worked out by hand)."""
 import pytest
 
-from addin.issues import ERROR, WARNING, CellRef, Issue
-from addin.policy import Policy
-from addin.settings import Settings
-from addin.summary import summarize
+from addin.book.issues import ERROR, WARNING, CellRef, Issue
+from addin.book.policy import Policy
+from addin.book.settings import Settings
+from addin.report.summary import summarize
 from tests.report_data import fees, frame
 
 

@@ -1,4 +1,4 @@
-"""addin.mailer against a real aiosmtpd server: plain, STARTTLS (self-signed) and implicit SSL."""
+"""addin.mail.mailer against a real aiosmtpd server: plain, STARTTLS (self-signed) and implicit SSL."""
 from __future__ import annotations
 
 import re
@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from addin.mailer import (MailError, SmtpConfig, SmtpSession, build_message, check_address, local_hostname,
+from addin.mail.mailer import (MailError, SmtpConfig, SmtpSession, build_message, check_address, local_hostname,
                           message_bytes, new_message_id, pack_hash, smtp_config, subject_for, write_eml)
-from addin.settings import Department, Settings
+from addin.book.settings import Department, Settings
 from tests.smtp_server import make_pack, png_bytes, smtp_server
 
 DEALER = "示例家电商行"

@@ -1,4 +1,4 @@
-"""addin.outbox: the SQLite ledger of sent mail, its recovery rules and the run lock."""
+"""addin.mail.outbox: the SQLite ledger of sent mail, its recovery rules and the run lock."""
 from __future__ import annotations
 
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from addin.outbox import (FAILED, PENDING, SENDING, SENT, UNKNOWN, Intent, Ledger, LockBusy, ledger_path,
+from addin.mail.outbox import (FAILED, PENDING, SENDING, SENT, UNKNOWN, Intent, Ledger, LockBusy, ledger_path,
                           run_lock)
 
 
@@ -76,7 +76,7 @@ def test_run_lock__second_holder_refused_then_free(tmp_path):
             with run_lock(wb):
                 pass
         # another process is refused too
-        code = ("import sys; from addin.outbox import run_lock, LockBusy\n"
+        code = ("import sys; from addin.mail.outbox import run_lock, LockBusy\n"
                 "try:\n    run_lock(sys.argv[1]).__enter__()\nexcept LockBusy:\n    sys.exit(3)\n")
         assert subprocess.run([sys.executable, "-c", code, str(wb)]).returncode == 3
     with run_lock(wb):          # released on exit

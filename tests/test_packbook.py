@@ -1,10 +1,10 @@
 import openpyxl
 import pytest
 
-from addin.loader import load_workbook
-from addin.packbook import REPLY_ROW_PT, SHEET_ORDERS, SHEET_SETTLEMENT
-from addin.packs import build_month
-from addin.replies import REPLY_SHEET
+from addin.rules.loader import load_workbook
+from addin.report.packbook import REPLY_ROW_PT, SHEET_ORDERS, SHEET_SETTLEMENT
+from addin.report.packs import build_month
+from addin.report.replies import REPLY_SHEET
 from tests.report_data import write_workbook
 
 

@@ -2,9 +2,9 @@ import openpyxl
 import pytest
 from jinja2 import UndefinedError
 
-from addin.loader import load_workbook
-from addin.packs import MARKER, ReportError, _environment, build_month, report_patch_rows, report_sheet_name
-from addin.replies import REPLY_HEADERS, REPLY_SHEET
+from addin.rules.loader import load_workbook
+from addin.report.packs import MARKER, ReportError, _environment, build_month, report_patch_rows, report_sheet_name
+from addin.report.replies import REPLY_HEADERS, REPLY_SHEET
 from tests.report_data import write_workbook
 
 

@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 import openpyxl
 import pandas as pd
 
-from addin.loader import load_workbook
-from addin.parse import match_header, normalise_header
+from addin.rules.loader import load_workbook
+from addin.book.parse import match_header, normalise_header
 
 from .conftest import NOW
 
@@ -91,7 +91,7 @@ def test_parse__formula_cached_values_and_seconds(tmp_path):
     """A formula is read by its cached value (as Excel saved it); date-times may carry seconds."""
     import xlsxwriter
 
-    from addin.columns import COLUMNS
+    from addin.book.columns import COLUMNS
     from .conftest import good_order
 
     headers = [c.header for c in COLUMNS]
@@ -118,8 +118,8 @@ def test_parse__formula_cached_values_and_seconds(tmp_path):
 
 def test_parse__reads_the_header_rows_of_the_order_sheet_once(tmp_path):
     """Finding the sheet and parsing it share one read of its first rows (each is a file open)."""
-    from addin.parse import parse_orders
-    from addin.workbook import open_book
+    from addin.book.parse import parse_orders
+    from addin.book.workbook import open_book
 
     from .conftest import good_order, write_orders
 

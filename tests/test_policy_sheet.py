@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from addin.loader import load_workbook
-from addin.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
+from addin.rules.loader import load_workbook
+from addin.book.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                           RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows,
                           promise_rows, rates_rows, warranty_rows)
-from addin.policy_sheet import clock, load_policy
-from addin.template import build_template
-from addin.workbook import open_book
+from addin.book.policy_sheet import clock, load_policy
+from addin.book.template import build_template
+from addin.book.workbook import open_book
 from tests.conftest import NOW, good_order, write_orders
 
 SHEETS = {WARRANTY_SHEET: (WARRANTY_HEADERS, warranty_rows), PARAMS_SHEET: (PARAMS_HEADERS, params_rows),

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from addin.privacy import mask_address, mask_frame, mask_name, mask_phone
+from addin.report.privacy import mask_address, mask_frame, mask_name, mask_phone
 
 
 @pytest.mark.parametrize("raw, masked", [

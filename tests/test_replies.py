@@ -3,9 +3,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from addin.loader import load_workbook
-from addin.packs import build_month
-from addin.replies import REPLY_SHEET, Ledger, FeedbackItem, due_date, import_replies, ledger_path
+from addin.rules.loader import load_workbook
+from addin.report.packs import build_month
+from addin.report.replies import REPLY_SHEET, Ledger, FeedbackItem, due_date, import_replies, ledger_path
 from tests.report_data import write_workbook
 
 

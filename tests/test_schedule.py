@@ -1,4 +1,4 @@
-"""addin.schedule: the exact schtasks commands, task XML and crontab lines, with a recording
+"""addin.mail.schedule: the exact schtasks commands, task XML and crontab lines, with a recording
 runner standing in for the OS (the real crontab and Task Scheduler are never touched)."""
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from addin import cmd_schedule, schedule
-from addin.schedule import Job, Ran, ScheduleError, cron_line, job_for, perform, task_xml
+from addin.cli import schedule as cmd_schedule
+
+from addin.mail import schedule
+from addin.mail.schedule import Job, Ran, ScheduleError, cron_line, job_for, perform, task_xml
 
 NS = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
 

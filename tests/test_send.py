@@ -1,5 +1,5 @@
 """`aftersales send` and `send-due` end to end: a workbook built in code, loaded by
-addin.loader, packs built by addin.packs, mail received by a real aiosmtpd server."""
+addin.rules.loader, packs built by addin.report.packs, mail received by a real aiosmtpd server."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from addin.cmd_send import log_path, send_command, send_due_command
-from addin.due import add_months, due_months, send_date
-from addin.outbox import Ledger, ledger_path, run_lock
-from addin.settings import Department, Settings, department_rows, settings_rows
+from addin.cli.send import log_path, send_command, send_due_command
+from addin.mail.due import add_months, due_months, send_date
+from addin.mail.outbox import Ledger, ledger_path, run_lock
+from addin.book.settings import Department, Settings, department_rows, settings_rows
 from tests.conftest import good_order, write_orders
 from tests.smtp_server import free_port, smtp_server
 
@@ -186,9 +186,9 @@ def test_due_months__rules():
 
 
 def test_send_workbook_month__reuses_packs_already_built(book, monkeypatch):
-    from addin import packs as packs_module
-    from addin.loader import load_workbook
-    from addin.sending import send_workbook_month
+    from addin.report import packs as packs_module
+    from addin.rules.loader import load_workbook
+    from addin.mail.sending import send_workbook_month
 
     wb = load_workbook(book)
     report = packs_module.build_month(wb, "2026-09", None)

@@ -7,9 +7,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from addin.sheetpages import PAGE_IN, MARGINS, col_px, lay_out_blocks, page_points, plan_breaks
-from addin.summary import Table
-from addin.xlsxout import formats
+from addin.report.sheetpages import PAGE_IN, MARGINS, col_px, lay_out_blocks, page_points, plan_breaks
+from addin.report.summary import Table
+from addin.report.xlsxout import formats
 
 
 def test_plan_breaks_moves_a_block_that_does_not_fit_to_the_next_page():
@@ -101,8 +101,8 @@ def test_print_setup_and_hidden_label_column(laid_out):
 
 
 def test_long_category_charts_are_horizontal_and_capped_to_a_page(tmp_path):
-    from addin.xlsxcharts import native_chart
-    from addin.xlsxout import write_table
+    from addin.report.xlsxcharts import native_chart
+    from addin.report.xlsxout import write_table
     book = xlsxwriter.Workbook(str(tmp_path / "c.xlsx"))
     ws, f = book.add_worksheet("S"), formats(book)
     batches = _tables()[3]

@@ -6,9 +6,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from addin.policy import Policy
-from addin.statbook import SHEET_728, SHEET_KPI, SHEET_PROBLEMS, stats_filename, write_statbook
-from addin.summary import TABLE_728_HEADERS, summarize
+from addin.book.policy import Policy
+from addin.report.statbook import SHEET_728, SHEET_KPI, SHEET_PROBLEMS, stats_filename, write_statbook
+from addin.report.summary import TABLE_728_HEADERS, summarize
 from tests.report_data import fees, frame
 
 
@@ -107,7 +107,7 @@ def test_kpi_charts_sit_beside_their_tables_inside_the_print_area(book):
 
 
 def test_header_rows_of_kpi_tables_are_tall_enough_for_their_wrapped_text(book):
-    from addin.xlsxout import LINE_PT, text_lines
+    from addin.report.xlsxout import LINE_PT, text_lines
     path, _ = book
     ws = openpyxl.load_workbook(path)[SHEET_KPI]
     checked = 0

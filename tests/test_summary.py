@@ -2,9 +2,9 @@ from datetime import datetime
 
 import pytest
 
-from addin.issues import ERROR, CellRef, Issue
-from addin.policy import Policy
-from addin.summary import TABLE_728_HEADERS, MonthError, month_label, parse_month, summarize
+from addin.book.issues import ERROR, CellRef, Issue
+from addin.book.policy import Policy
+from addin.report.summary import TABLE_728_HEADERS, MonthError, month_label, parse_month, summarize
 from tests.report_data import fees, frame
 
 
@@ -43,8 +43,8 @@ def test_orders_with_errors_are_included_marked_and_counted(october):
 
 
 def test_masked_customers_replace_the_name_column():
-    from addin.privacy import mask_frame
-    from addin.summary import month_orders, table_728
+    from addin.report.privacy import mask_frame
+    from addin.report.summary import month_orders, table_728
     df = frame()
     orders = month_orders(df, fees(df), "2026-10")
     t = table_728(orders, mask_frame(orders, False)["customer"])

@@ -12,14 +12,14 @@ import xlsxwriter
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from addin.cmd_template import command
-from addin.columns import CHOICE, COLUMNS, COMPUTED_HEADERS, SHEET_NAME
-from addin.issues import col_letter
-from addin.policy import (PARAMS_SHEET, PROMISE_SHEET, RATES_SHEET, WARRANTY_SHEET, FactoryRate, Policy,
+from addin.cli.template import command
+from addin.book.columns import CHOICE, COLUMNS, COMPUTED_HEADERS, SHEET_NAME
+from addin.book.issues import col_letter
+from addin.book.policy import (PARAMS_SHEET, PROMISE_SHEET, RATES_SHEET, WARRANTY_SHEET, FactoryRate, Policy,
                           WarrantyTerms, params_rows, promise_rows, rates_rows, warranty_rows)
-from addin.settings import SETTINGS_SHEET, Department, Settings, settings_from_rows
-from addin.template import COMPUTED_NOTE, TEMPLATE_ROWS, build_template, display_width, write_workbook
-from addin.template_sheets import CATEGORY_LIST_NAME, CONF_SHEET, HELP_SHEET
+from addin.book.settings import SETTINGS_SHEET, Department, Settings, settings_from_rows
+from addin.book.template import COMPUTED_NOTE, TEMPLATE_ROWS, build_template, display_width, write_workbook
+from addin.book.template_sheets import CATEGORY_LIST_NAME, CONF_SHEET, HELP_SHEET
 
 COMMITTED = Path(__file__).resolve().parent.parent / "workbook_template.xlsx"
 HEADERS = [c.header for c in COLUMNS] + list(COMPUTED_HEADERS)
@@ -178,7 +178,7 @@ def test_help_sheet_explains_the_buttons_colours_and_password(template):
 
 
 def test_xlwings_conf_sheet_names_the_udf_module(template, book):
-    assert rows_of(template, CONF_SHEET) == [["UDF Modules", "addin.udfs"]]
+    assert rows_of(template, CONF_SHEET) == [["UDF Modules", "addin.excel.udfs"]]
     assert book[CONF_SHEET].sheet_state == "hidden"
 
 

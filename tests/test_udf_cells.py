@@ -8,8 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from addin.udf_cells import decimal, orders, text, timestamp
-from addin.udf_shapes import UdfInputError
+from addin.excel.udf_cells import decimal, orders, text, timestamp
+from addin.excel.udf_shapes import UdfInputError
 
 
 def test_orders__dtypes_and_value_forms():

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from addin.policy import PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, Policy, params_rows
-from addin.settings import Settings, settings_rows
-from addin.udf_policy import DEFAULTS, Rules, RulesCache, read_rules, rules_for
+from addin.book.policy import PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, Policy, params_rows
+from addin.book.settings import Settings, settings_rows
+from addin.excel.udf_policy import DEFAULTS, Rules, RulesCache, read_rules, rules_for
 from tests.fake_excel import Book
 
 

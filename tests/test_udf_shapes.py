@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from addin.udf_shapes import CELL, COLUMN, ROW, Shape, UdfInputError, shape_of, single
+from addin.excel.udf_shapes import CELL, COLUMN, ROW, Shape, UdfInputError, shape_of, single
 
 
 def test_single_values_and_one_cell_ranges_are_a_cell():

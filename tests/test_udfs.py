@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 import xlwings
 
-import addin.udf_policy as udf_policy
-import addin.udfs as udfs
-from addin.fees import compute_frame
-from addin.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
+import addin.excel.udf_policy as udf_policy
+import addin.excel.udfs as udfs
+from addin.rules.fees import compute_frame
+from addin.book.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                           RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows, promise_rows,
                           rates_rows, warranty_rows)
-from addin.udfs import (SVC_CUSTOMER_TOTAL, SVC_FACTORY_CLAIM, SVC_LATE, SVC_NIGHT_SURCHARGE,
+from addin.excel.udfs import (SVC_CUSTOMER_TOTAL, SVC_FACTORY_CLAIM, SVC_LATE, SVC_NIGHT_SURCHARGE,
                         SVC_ONSITE_HOURS, SVC_PROMISE_HOURS, SVC_TRAVEL_FEE, SVC_WARRANTY,
                         SVC_WARRANTY_RULE, SVC_WARRANTY_UNTIL)
 from tests.fake_excel import Book

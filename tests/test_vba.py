@@ -1,4 +1,4 @@
-"""The VBA project writer (addin.vba, addin.cfb), checked against independent readers:
+"""The VBA project writer (addin.excel.vba, addin.excel.cfb), checked against independent readers:
 oletools' decompressor and VBA parser, olefile for the compound file, and the MS-OVBA
 specification's own examples."""
 from __future__ import annotations
@@ -11,10 +11,10 @@ import olefile
 import pytest
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from addin.cfb import write_cfb
-from addin.vba import (CLASS, DOCUMENT, PROCEDURAL, WORKBOOK, Module, compress, decompress,
+from addin.excel.cfb import write_cfb
+from addin.excel.vba import (CLASS, DOCUMENT, PROCEDURAL, WORKBOOK, Module, compress, decompress,
                        dir_stream, encrypt, vba_project_bin)
-from addin.xlam import xlwings_dir
+from addin.excel.xlam import xlwings_dir
 
 
 def _samples():

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from addin.policy import Policy, WarrantyTerms
-from addin.warranty import add_months, split_parts, verdicts
+from addin.book.policy import Policy, WarrantyTerms
+from addin.rules.warranty import add_months, split_parts, verdicts
 from tests.order_frames import frame
 
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from addin.cli import main
-from addin.issues import WorkbookError
-from addin.loader import load_workbook
+from addin.book.issues import WorkbookError
+from addin.rules.loader import load_workbook
 
 from .bigsheet import big_xlsx
 from .conftest import good_order, write_orders

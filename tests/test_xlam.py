@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from oletools.olevba import VBA_Parser
 
-from addin import cmd_addin
+from addin.cli import addin as cmd_addin
 from addin.cli import main
-from addin.xlam import (ADDIN_NAME, CONFIG_SHEET, PROJECT, RIBBON_PART, RIBBON_REL, AddinConfig,
+from addin.excel.xlam import (ADDIN_NAME, CONFIG_SHEET, PROJECT, RIBBON_PART, RIBBON_REL, AddinConfig,
                         build_xlam, vba_modules)
 
 CUI = "{http://schemas.microsoft.com/office/2009/07/customui}"
@@ -88,7 +88,7 @@ def test_build__every_onaction_names_an_existing_sub(xlam, modules):
 
 
 def test_build__every_tagged_button_names_a_handler_in_addin_excel(xlam):
-    import addin.excel as excel
+    import addin.excel.ribbon as excel
     for button in _buttons(xlam):
         assert re.search(r"[\u4e00-\u9fff]", button.get("label")), button.get("id")
         assert button.get("imageMso"), button.get("id")
@@ -103,7 +103,7 @@ def test_build__every_tagged_button_names_a_handler_in_addin_excel(xlam):
 
 def test_build__runbutton_runs_the_tagged_handler_through_runpython(modules):
     code = modules["AftersalesRibbon"]
-    assert 'RunPython "import addin.excel; addin.excel." & control.Tag & "()"' in code
+    assert 'RunPython "import addin.excel.ribbon; addin.excel.ribbon." & control.Tag & "()"' in code
     assert re.search(r"^Public Function RunPython\(", modules["xlwings"], re.M)
 
 
@@ -119,7 +119,7 @@ def test_build__config_sheet_is_the_one_xlwings_reads(xlam, modules):
     for row in sheet.iter(MAIN + "row"):
         cells = ["".join(c.itertext()) for c in row.iter(MAIN + "c")]
         rows[cells[0]] = cells[1] if len(cells) > 1 else ""
-    assert rows["UDF Modules"] == "addin.udfs"
+    assert rows["UDF Modules"] == "addin.excel.udfs"
     assert rows["Interpreter_Win"] == r"C:\Users\张三\py\python.exe"
     assert rows["PYTHONPATH"] == r"D:\售后"
     assert list(rows)[:4] == ["Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "UDF Modules"]
@@ -136,7 +136,7 @@ def test_install_plan__windows_goes_to_xlstart_with_this_python(tmp_path):
     plan = cmd_addin.install_plan("win32", {"APPDATA": str(tmp_path)}, r"C:\Py\python.exe")
     assert plan.folder == tmp_path / "Microsoft" / "Excel" / "XLSTART"
     assert plan.config.interpreter_win == r"C:\Py\python.exe"
-    assert plan.config.udf_modules == "addin.udfs"
+    assert plan.config.udf_modules == "addin.excel.udfs"
     written = cmd_addin.install(plan)
     assert written == plan.folder / ADDIN_NAME and zipfile.is_zipfile(written)
 

@@ -1,8 +1,8 @@
 import openpyxl
 import xlsxwriter
 
-from addin.summary import TABLE_728_HEADERS, TABLE_728_KINDS, Table
-from addin.xlsxout import LINE_PT, ROW_PT, WIDTHS_728, formats, text_lines, write_728, write_table
+from addin.report.summary import TABLE_728_HEADERS, TABLE_728_KINDS, Table
+from addin.report.xlsxout import LINE_PT, ROW_PT, WIDTHS_728, formats, text_lines, write_728, write_table
 
 
 def _write(tmp_path, draw):

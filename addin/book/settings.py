@@ -1,0 +1,163 @@
+"""The dealer's settings (sheet 设置): who the dealer is, where packs go, how to mail.
+
+`Settings()` holds example defaults; `settings_from_rows` reads the sheet's rows (as any
+reader returns them: a list of lists of cell values) and reports bad cells as Issues.
+The SMTP password is never stored here (environment or OS keyring only).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+from addin.book.issues import ERROR, WARNING, CellRef, Issue
+
+SETTINGS_SHEET = "设置"
+DEPARTMENTS = ("质量部", "研发部", "生产部", "售后服务部")
+SECURITIES = ("ssl", "starttls", "none")
+SETTLEMENT_MODELS = ("按单结算", "包干")
+
+
+@dataclass(frozen=True)
+class Department:
+    """A factory department that gets a monthly pack. `full_customer_data`: may see
+    customers' full names, phones and addresses (otherwise they arrive masked)."""
+
+    name: str
+    emails: tuple[str, ...] = ()
+    full_customer_data: bool = False
+
+
+DEFAULT_DEPARTMENTS = (
+    Department("质量部", ("quality@example.com",)),
+    Department("研发部", ("rd@example.com",)),
+    Department("生产部", ("production@example.com",)),
+    Department("售后服务部", ("service@example.com",), True),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    dealer_name: str = "示例家电商行"
+    service_point: str = "示例县城服务网点"
+    default_tier: str = "县城"
+    sender: str = ""                 # From: address; defaults to smtp_user
+    smtp_host: str = ""
+    smtp_port: int = 465
+    smtp_user: str = ""
+    smtp_security: str = "ssl"
+    send_day: int = 5                # day of the month the previous month's packs go out
+    reply_days: int = 30             # departments answer each feedback item within this
+    settlement_model: str = "按单结算"
+    annual_sales: Decimal = Decimal(0)     # yuan, for the lump-sum comparison
+    lump_sum_rate: Decimal = Decimal("0.02")  # share of annual sales the factory pays
+    departments: tuple[Department, ...] = DEFAULT_DEPARTMENTS
+
+    def department(self, name: str) -> Department | None:
+        return next((d for d in self.departments if d.name == name), None)
+
+
+# label in column A of 设置 → (field, kind, note)
+KEYS: tuple[tuple[str, str, str, str], ...] = (
+    ("经销商名称", "dealer_name", "text", "出现在月报和邮件标题中"),
+    ("服务网点", "service_point", "text", "计算上门距离的出发地"),
+    ("默认城市级别", "default_tier", "tier", "服务单未填城市级别时使用:省会/地级市/县城/乡镇"),
+    ("发件人邮箱", "sender", "text", "留空则用SMTP用户名"),
+    ("SMTP服务器", "smtp_host", "text", "如 smtp.exmail.qq.com;留空则邮件存为 .eml 文件"),
+    ("SMTP端口", "smtp_port", "int", "SSL 一般 465,STARTTLS 一般 587"),
+    ("SMTP用户名", "smtp_user", "text", "密码不要写在这里:用环境变量或系统凭据管理器"),
+    ("SMTP加密方式", "smtp_security", "security", "ssl / starttls / none"),
+    ("每月发送日", "send_day", "day", "每月这一天发送上个月的反馈包(1-28)"),
+    ("回复期限(天)", "reply_days", "int", "各部门回复改进措施的期限"),
+    ("结算方式", "settlement_model", "model", "按单结算 / 包干"),
+    ("年销售额(元)", "annual_sales", "money", "包干结算时用于对比"),
+    ("包干比例", "lump_sum_rate", "rate", "厂家按年销售额拨付售后费用的比例,如 0.02"),
+)
+DEPT_HEADERS = ("部门", "收件邮箱(多个用分号隔开)", "可见客户完整信息")
+
+
+def settings_rows(settings: Settings) -> list[tuple]:
+    """The 设置 sheet's key/value rows (header row first), as the template writes them."""
+    rows = [("项目", "内容", "说明")]
+    for label, attr, kind, note in KEYS:
+        value = getattr(settings, attr)
+        rows.append((label, float(value) if isinstance(value, Decimal) else value, note))
+    return rows
+
+
+def department_rows(settings: Settings) -> list[tuple]:
+    rows = [DEPT_HEADERS]
+    for d in settings.departments:
+        rows.append((d.name, ";".join(d.emails), "是" if d.full_customer_data else "否"))
+    return rows
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _convert(kind: str, raw: str):
+    """Text of a settings cell → value, or raise ValueError with a Chinese reason."""
+    if kind == "text":
+        return raw
+    if kind in ("int", "day"):
+        n = int(float(raw))
+        if n < 0 or (kind == "day" and not 1 <= n <= 28):
+            raise ValueError("请填 1 到 28 之间的整数" if kind == "day" else "请填不小于 0 的整数")
+        return n
+    if kind in ("money", "rate"):
+        try:
+            d = Decimal(raw.replace(",", "").replace("%", ""))
+        except InvalidOperation:
+            raise ValueError("请填数字") from None
+        if raw.endswith("%"):
+            d = d / 100
+        if d < 0:
+            raise ValueError("不能是负数")
+        return d
+    choices = {"tier": ("省会", "地级市", "县城", "乡镇"), "security": SECURITIES,
+               "model": SETTLEMENT_MODELS}[kind]
+    value = raw.lower() if kind == "security" else raw
+    if value not in choices:
+        raise ValueError("请填 " + " / ".join(choices) + " 之一")
+    return value
+
+
+def settings_from_rows(rows: list[list], sheet: str = SETTINGS_SHEET) -> tuple[Settings, list[Issue]]:
+    """Read the 设置 sheet's cells. Unknown labels are ignored; bad values keep the default
+    and give a warning at their cell. A department table starts at the row whose first cell
+    is 部门."""
+    values, issues, by_label = {}, [], {k[0]: k for k in KEYS}
+    dept_start = None
+    for r, row in enumerate(rows):
+        label = _text(row[0]) if row else ""
+        if label == "部门":
+            dept_start = r
+            break
+        if label in by_label and len(row) > 1 and _text(row[1]) != "":
+            _, attr, kind, note = by_label[label]
+            try:
+                values[attr] = _convert(kind, _text(row[1]))
+            except (ValueError, InvalidOperation) as exc:
+                issues.append(Issue(CellRef(sheet, r + 1, 2), label, "setting-invalid", WARNING,
+                                    f"设置“{label}”的值“{_text(row[1])}”无效:{exc}。已按默认值处理。"))
+    settings = replace(Settings(), **values)
+    if dept_start is not None:
+        depts = []
+        for r in range(dept_start + 1, len(rows)):
+            row = list(rows[r]) + [None, None, None]
+            name = _text(row[0])
+            if not name:
+                continue
+            emails = tuple(e.strip() for e in _text(row[1]).replace(";", ";").replace(",", ";")
+                           .replace(",", ";").split(";") if e.strip())
+            for e in emails:
+                if "@" not in e:
+                    issues.append(Issue(CellRef(sheet, r + 1, 2), DEPT_HEADERS[1], "setting-email-invalid",
+                                        ERROR, f"部门“{name}”的邮箱“{e}”不是有效的邮箱地址,请改成 name@example.com 这样的格式。"))
+            depts.append(Department(name, tuple(e for e in emails if "@" in e), _text(row[2]) == "是"))
+        settings = replace(settings, departments=tuple(depts))
+    return settings, issues

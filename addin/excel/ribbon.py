@@ -1,0 +1,192 @@
+"""The buttons of the 售后服务 ribbon tab: one handler per button, run on the open workbook.
+
+Each handler takes `book` (an xlwings Book; by default the workbook the button was clicked
+in, `xw.Book.caller()`), reads the sheets it needs in one call each (addin.excel.livebook), runs
+the same core as the command line, applies the resulting addin.book.patch.Patch in a few calls,
+and tells the clerk one short Chinese line on the status bar (errors: in a message box,
+never a traceback). The ribbon's button tags (macros/ribbon.xml) name these functions.
+Nothing happens at import time; xlwings is imported only when a button runs without a book.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from datetime import date
+from pathlib import Path
+
+from addin.book.issues import ERROR, WorkbookError
+from addin.excel.livebook import ExcelRows, apply_patch, clear_marks as _clear
+from addin.book.patch import SheetContent, check_patch
+
+TITLE = "售后服务"
+REPLIES_FOLDER = "回复"
+HELP = ("售后服务加载项\n"
+        "校验:检查服务单,问题单元格标色并加批注,问题清单见“校验结果”表。\n"
+        "计算费用:三包判定、客户收费、厂家结算、服务时效,填入灰色计算列。\n"
+        "生成月报:上个月的统计表和各部门反馈包,放在工作簿旁的 reports 文件夹。\n"
+        "发送反馈:发送已到发送日的月份(按已保存的工作簿),每个部门每月只发一次。\n"
+        "导入回复:读取工作簿旁“回复”文件夹里各部门返回的反馈包。\n"
+        "清除标记:去掉本工具的颜色和批注,恢复原样。\n"
+        "不用 Excel 时:命令行 aftersales check / fees / report / send-due 处理同一个工作簿。")
+
+
+def _caller(book):
+    if book is None:
+        import xlwings as xw
+        book = xw.Book.caller()
+    return book
+
+
+def _run(book, action) -> str:
+    """Run action(book) → one line for the clerk; faults become one line in a message box."""
+    book = _caller(book)
+    try:
+        line = action(book)
+    except Exception as err:  # noqa: BLE001 - a button must never end in a traceback
+        code = getattr(err, "code", type(err).__name__)
+        line = f"错误[{code}]:{getattr(err, 'message', str(err))}"
+        book.app.alert(line, title=TITLE)
+        return line
+    book.app.status_bar = line
+    return line
+
+
+def _load(book):
+    """Read the live book once and load it; a click also makes the worksheet functions read
+    the (possibly edited) policy tables again on their next call."""
+    from addin.excel import udf_policy
+    from addin.rules.loader import load_book
+    udf_policy.clear()
+    reader = ExcelRows(book)
+    return reader, load_book(reader, path=reader.path)
+
+
+def _saved_path(reader: ExcelRows) -> Path:
+    if reader.path is None:
+        raise WorkbookError("book-unsaved", "请先把工作簿保存到文件夹中,再使用这个按钮。")
+    return reader.path
+
+
+def _counts(wb) -> str:
+    errors = sum(1 for i in wb.issues if i.severity == ERROR)
+    return f"{len(wb.orders.frame)} 张服务单,错误 {errors} 个,提醒 {len(wb.issues) - errors} 个"
+
+
+def _marked(marked: int, wb) -> str:
+    cells = len({i.where for i in wb.issues})
+    more = f"(另有 {cells - marked} 个只列在表中)" if cells > marked else ""
+    return f"已标出 {marked} 个单元格{more}"
+
+
+def check(book=None) -> str:
+    """校验: mark the problem cells and (re)write the 校验结果 sheet."""
+    def action(book):
+        reader, wb = _load(book)
+        marked = apply_patch(book, check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), reader)
+        return f"校验完成:{_counts(wb)};{_marked(marked, wb)},详见“校验结果”表。"
+    return _run(book, action)
+
+
+def fees(book=None) -> str:
+    """计算费用: warranty verdicts, fees and timings into the computed columns."""
+    def action(book):
+        from addin.rules.fees import compute, computed_columns, totals
+        reader, wb = _load(book)
+        result = compute(wb)
+        patch = check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues)
+        patch.values = {h: s.to_dict() for h, s in computed_columns(result).items()}
+        apply_patch(book, patch, reader)
+        t = totals(result)
+        return (f"计算完成:{t['orders']} 张服务单,保内 {t['in_warranty']} 张,无法计算 {t['not_computable']} 张;"
+                f"应收客户合计 {t['customer_total']} 元,厂家结算 {t['factory_claim']} 元。")
+    return _run(book, action)
+
+
+def previous_month(today: date) -> str:
+    """The month a report button means: the last closed month ('YYYY-MM')."""
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
+
+
+def report(book=None, month: str | None = None) -> str:
+    """生成月报: last month's statistics workbook and department packs beside the workbook,
+    and the month's report sheet in this workbook."""
+    def action(book):
+        from addin.report.packs import build_month, report_patch_rows, report_sheet_name
+        reader, wb = _load(book)
+        _saved_path(reader)
+        result = build_month(wb, month or previous_month(date.today()), None)
+        patch = check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues)
+        patch.sheets[report_sheet_name(result)] = SheetContent(report_patch_rows(result))
+        apply_patch(book, patch, reader)
+        return (f"已生成{result.summary.label}月报:统计表和 {len(result.packs)} 个部门反馈包在 {result.folder};"
+                f"本工作簿新增“{report_sheet_name(result)}”表。")
+    return _run(book, action)
+
+
+def _cli(args: list[str]) -> tuple[int, str]:
+    """Run an `aftersales` command in this process; (exit code, its output)."""
+    from addin.cli import main
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            main.main(args, prog_name="aftersales", standalone_mode=False)
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+    return code, out.getvalue().strip()
+
+
+def send(book=None) -> str:
+    """发送反馈: the same as `aftersales send-due` on the saved workbook."""
+    def action(book):
+        path = _saved_path(ExcelRows(book))
+        code, output = _cli(["send-due", str(path)])
+        last = output.splitlines()[-1] if output else "没有需要发送的月份。"
+        if code not in (0, None):
+            raise WorkbookError("send-failed", last)
+        return f"发送反馈(按已保存的工作簿):{last}"
+    return _run(book, action)
+
+
+def import_replies(book=None) -> str:
+    """导入回复: every returned pack in the 回复 folder beside the workbook."""
+    def action(book):
+        from addin.report.replies import import_replies as run_import
+        path = _saved_path(ExcelRows(book))
+        folder = path.parent / REPLIES_FOLDER
+        folder.mkdir(exist_ok=True)
+        files = sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith("~$"))
+        if not files:
+            return f"请把各部门返回的反馈包(.xlsx)放进 {folder},再点“导入回复”。"
+        result = run_import(path, files)
+        errors = sum(1 for i in result.issues if i.severity == ERROR)
+        return (f"已读取 {result.files} 个文件:新回复 {len(result.answered)} 条,未变 {result.unchanged} 条,"
+                f"尚未填写 {result.blank} 条" + (f",有 {errors} 行无法导入。" if errors else "。"))
+    return _run(book, action)
+
+
+def clear_marks(book=None) -> str:
+    """清除标记: put back every colour and note this tool changed."""
+    return _run(book, lambda b: f"已清除 {_clear(b)} 个单元格的标记,恢复原来的颜色和批注。")
+
+
+def open_reports(book=None) -> str:
+    """打开报告文件夹: the reports folder beside the workbook."""
+    def action(book):
+        folder = _saved_path(ExcelRows(book)).parent / "reports"
+        if not folder.exists():
+            return f"还没有生成过月报(文件夹 {folder} 不存在),请先点“生成月报”。"
+        if hasattr(os, "startfile"):
+            os.startfile(folder)  # noqa: S606 - Windows: open in Explorer
+        return f"报告文件夹:{folder}"
+    return _run(book, action)
+
+
+def help(book=None) -> str:  # noqa: A001 - the button is called 帮助 (help)
+    """帮助: what each button does."""
+    def action(book):
+        book.app.alert(HELP, title=TITLE)
+        return "售后服务加载项:把鼠标停在按钮上可看说明。"
+    return _run(book, action)

@@ -1,0 +1,99 @@
+"""The policy and settings a worksheet function uses: those of the workbook it is called from.
+
+`rules_for(caller)` takes the calling cell (xlwings fills a UDF argument named `caller` with
+it; None when the function is called as a plain function) and returns the workbook's
+`Rules`: its policy tables (三包政策, 政策参数, 服务承诺, 厂家结算标准, read by
+addin.book.policy_sheet.load_policy) and its 设置 sheet (for the default city tier), read through
+addin.excel.livebook.ExcelRows, one read of values per sheet — the same reading as the ribbon's
+buttons, so a cell and 计算费用 agree.
+
+A recalculation of many cells must not read the tables for every cell, and a dealer who
+edits a table must see the new numbers at the next recalculation: `RulesCache` keeps one
+entry per workbook (keyed by its full name) while calls keep coming, and reads again after
+a pause of `idle` seconds (the dealer typing) or at the latest `max_age` seconds after the
+read. `clear()` forgets everything.
+
+Nothing here raises into a cell: no caller, a book that cannot be read, missing or mangled
+sheets → the defaults (`Policy()`, `Settings()`), as load_policy does for the check (the
+check reports the bad cells; a worksheet function has nowhere to show them).
+This module does not import xlwings.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from addin.excel.livebook import ExcelRows
+from addin.book.policy import Policy
+from addin.book.policy_sheet import load_policy
+from addin.book.settings import SETTINGS_SHEET, Settings, settings_from_rows
+
+MAX_AGE_SECONDS = 5.0
+IDLE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Rules:
+    policy: Policy = field(default_factory=Policy)
+    settings: Settings = field(default_factory=Settings)
+
+
+DEFAULTS = Rules()
+
+
+def read_rules(book) -> Rules:
+    """The book's policy and settings (defaults for whatever is absent, mangled or unreadable)."""
+    try:
+        reader = ExcelRows(book)
+        policy, _ = load_policy(reader.rows)
+        rows = reader.rows(SETTINGS_SHEET)
+        settings = settings_from_rows(rows)[0] if rows is not None else Settings()
+        return Rules(policy, settings)
+    except Exception:  # noqa: BLE001 - a cell shows a number, never a Python error
+        return DEFAULTS
+
+
+class RulesCache:
+    """Workbook key → Rules, read again after a pause of `idle` s or `max_age` s after the read."""
+
+    def __init__(self, max_age: float = MAX_AGE_SECONDS, idle: float = IDLE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic):
+        self.max_age, self.idle, self.clock = max_age, idle, clock
+        self._entries: dict[str, tuple[Rules, float, float]] = {}   # key → (rules, read at, last used)
+        self._lock = threading.Lock()
+
+    def get(self, key: str, load: Callable[[], Rules]) -> Rules:
+        with self._lock:
+            now = self.clock()
+            entry = self._entries.get(key)
+            if entry is None or now - entry[1] > self.max_age or now - entry[2] > self.idle:
+                self._entries = {k: e for k, e in self._entries.items() if now - e[1] <= self.max_age}
+                entry = (load(), now, now)
+            self._entries[key] = (entry[0], entry[1], now)
+            return entry[0]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+CACHE = RulesCache()
+
+
+def rules_for(caller, cache: RulesCache = CACHE) -> Rules:
+    """The calling workbook's rules; the defaults without a caller or when it cannot be asked."""
+    if caller is None:
+        return DEFAULTS
+    try:
+        book = caller.sheet.book
+        key = str(book.fullname)
+    except Exception:  # noqa: BLE001 - not a cell of a workbook (e.g. called from VBA)
+        return DEFAULTS
+    return cache.get(key, lambda: read_rules(book))
+
+
+def clear() -> None:
+    """Forget every workbook's rules (the next call reads the tables again)."""
+    CACHE.clear()

@@ -1,0 +1,244 @@
+"""Worksheet functions (xlwings UDFs, free xlwings only) over the same core as the CLI.
+
+Each function turns its arguments into orders and runs the vectorised engine of addin.rules.fees
+and addin.rules.warranty once, so a cell gives exactly what `aftersales fees` gives. Every
+per-order argument may be one cell or a whole column (or row), e.g. =SVC_TRAVEL_FEE(U2:U1000):
+the function then builds an n-order frame, runs the engine ONCE and returns a column that
+spills (addin.excel.udf_shapes: shapes, broadcasting of single values, blank tail rows). A bad
+value gives its own row "无法计算:…"; the rest of the column is computed. One formula per
+column instead of one per cell: the engine costs about the same for 1 or 1,000 orders.
+They use the policy tables (and 设置) of the workbook they are called from: xlwings fills the
+argument named `caller` with the calling cell and hides it from the function wizard
+(xlwings/udfs.py, call_udf and the VBA wrapper); addin.excel.udf_policy reads the tables once per
+workbook and recalculation burst. Without a caller (a plain call) or without policy sheets:
+the defaults of spec/policy.md. The numbers a dealer changes most can still be passed as
+optional arguments (one value for the whole call), which win over the tables (e.g.
+=SVC_TRAVEL_FEE(U2, 20, 1.5)). On Linux `xw.func` is a no-op and these are plain functions
+(tested as such); in Excel the xlwings add-in imports this module (the template's
+xlwings.conf names it) and shows the docstrings in the function wizard. Bad input gives a
+Chinese message in the cell, never a Python error.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import replace
+from decimal import InvalidOperation
+
+import pandas as pd
+import xlwings as xw
+
+from addin.rules.fees import compute_frame
+from addin.excel.udf_cells import decimal, orders
+from addin.excel.udf_policy import Rules, rules_for
+from addin.excel.udf_shapes import UdfInputError, shape_of
+
+IN_WARRANTY_WORDS = ("是", "保内", "TRUE", "True", "true", "1")
+FAR_PAST, LONG_AGO, REPORTED = "2000-01-01", "2019-12-31", "2020-01-01"   # out / in warranty on REPORTED
+COLUMN = dict(ndim=2)   # xlwings: a cell arrives as [[v]], a column as [[v], …] (addin.excel.udf_shapes)
+
+
+def _compute(rules: Rules, args: dict, fields, pick):
+    """One engine run for every order of the call. `args`: the per-order arguments as given
+    (cells, columns or rows); `fields(columns)` maps their n values to engine fields;
+    `pick(result row)` gives a row's cell. A bad value gives that row "无法计算:…"."""
+    shape = shape_of(args)
+    frame, errors = orders(shape.n, fields({k: shape.cells(v) for k, v in args.items()}))
+    result = compute_frame(frame, rules.policy, rules.settings)
+    values = [None if blank else f"无法计算:{error}" if error else pick(r)
+              for blank, error, r in zip(shape.blank, errors, result.itertuples(index=False))]
+    return shape.out(values)
+
+
+def _each(fn, values: list) -> list:
+    return [fn(v) for v in values]
+
+
+def _any_category(rules: Rules) -> str:
+    """A category of the workbook's 三包政策 for functions whose answer does not depend on it."""
+    return rules.policy.categories[0]
+
+
+def _guard(fn):
+    """Turn input problems into a message in the cell instead of an Excel #VALUE!."""
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (UdfInputError, InvalidOperation, ValueError) as exc:
+            return f"无法计算:{exc}"
+    return wrapped
+
+
+def _warranty(caller, pick, category, purchase_date, production_date, reported_at, parts, service_type):
+    args = dict(category=category, purchase_date=purchase_date, production_date=production_date,
+                reported_at=reported_at, parts=parts, service_type=service_type)
+    return _compute(rules_for(caller), args, lambda c: {
+        **c, "parts": _each(lambda v: v or None, c["parts"]),
+        "service_type": _each(lambda v: v or "维修", c["service_type"])}, pick)
+
+
+def _verdict(r):
+    if not r.computable:
+        return "无法计算:" + r.reason
+    return f"保内({r.warranty_kind})" if r.in_warranty else "保外"
+
+
+WARRANTY_ARGS = (("category", "产品类型,如 电视;可以是一列,如 F2:F1000"),
+                 ("purchase_date", "购买(发票)日期;没有发票留空"),
+                 ("production_date", "出厂日期(没有发票时用)"),
+                 ("reported_at", "报修时间"),
+                 ("parts", "更换配件,多个用顿号隔开(可省略)"),
+                 ("service_type", "服务类型(可省略,默认 维修)"))
+
+
+def _columns(*names_docs):
+    """@xw.arg(name, ndim=2, doc=…) for each per-order argument (one cell, a column or a row)."""
+    def decorate(fn):
+        for name, doc in reversed(names_docs):
+            fn = xw.arg(name, doc=doc, **COLUMN)(fn)
+        return fn
+    return decorate
+
+
+@xw.func
+@_columns(*WARRANTY_ARGS)
+@xw.ret(doc="保内(退货期/换货期/整机保修/主要部件保修)、保外,或无法计算的原因;参数是一列时结果也是一列")
+@_guard
+def SVC_WARRANTY(category, purchase_date, production_date, reported_at, parts="", service_type="",
+                 caller=None):
+    """三包判定:报修时是否在三包期内,适用哪一种期限。参数可以是整列(一个公式算整列)。"""
+    return _warranty(caller, _verdict, category, purchase_date, production_date, reported_at, parts,
+                     service_type)
+
+
+@xw.func
+@_columns(*WARRANTY_ARGS)
+@xw.ret(doc="可以给客户看的判定依据,如 发票日期2025-03-01起整机保修1年,至2026-03-01")
+@_guard
+def SVC_WARRANTY_RULE(category, purchase_date, production_date, reported_at, parts="", service_type="",
+                      caller=None):
+    """三包判定依据:从哪天起、保修多久、到哪天,更换主要部件时另列主要部件保修期。"""
+    return _warranty(caller, lambda r: r.warranty_rule if r.computable else "无法计算:" + r.reason,
+                     category, purchase_date, production_date, reported_at, parts, service_type)
+
+
+@xw.func
+@_columns(*WARRANTY_ARGS)
+@xw.ret(doc="适用的三包期限的最后一天(当天仍在保内)")
+@_guard
+def SVC_WARRANTY_UNTIL(category, purchase_date, production_date, reported_at, parts="", service_type="",
+                       caller=None):
+    """三包到期日:适用期限的最后一天。"""
+    return _warranty(caller, lambda r: r.warranty_until.to_pydatetime() if r.computable
+                     else "无法计算:" + r.reason,
+                     category, purchase_date, production_date, reported_at, parts, service_type)
+
+
+def _out_of_warranty(rules: Rules, c: dict) -> dict:
+    """Fields of orders out of warranty whatever the product (fees that do not depend on it)."""
+    return {"purchase_date": FAR_PAST, "reported_at": REPORTED, "category": _any_category(rules), **c}
+
+
+@xw.func
+@_columns(("distance_km", "单程距离(公里);可以是一列,如 =SVC_TRAVEL_FEE(U2:U1000)"))
+@xw.arg("free_radius_km", doc="免费半径(公里),省略时用本工作簿“政策参数”表(默认 30)")
+@xw.arg("rate", doc="每公里收费(元),省略时用“政策参数”表(默认 1)")
+@xw.ret(doc="交通费(元):超出免费半径的公里数 × 单价,正好在半径上为 0")
+@_guard
+def SVC_TRAVEL_FEE(distance_km, free_radius_km=None, rate=None, caller=None):
+    """保外交通费:超出免费半径的单程公里数 × 每公里单价,四舍五入到分(按本工作簿的政策参数)。"""
+    rules = rules_for(caller)
+    base = rules.policy
+    policy = replace(base, free_radius_km=decimal(free_radius_km, base.free_radius_km, "免费半径"),
+                     travel_rate=decimal(rate, base.travel_rate, "每公里收费"))
+    return _compute(replace(rules, policy=policy), dict(distance_km=distance_km),
+                    lambda c: _out_of_warranty(rules, c), lambda r: float(r.travel_fee))
+
+
+@xw.func
+@_columns(("labour_fee", "工时费(检修费,元)"), ("arrived_at", "到达现场时间"),
+          ("left_at", "离开现场时间(可省略)"))
+@xw.arg("night_rate", doc="夜间加收比例,省略时用本工作簿“政策参数”表(默认 0.5)")
+@xw.ret(doc="夜间加收(元):上门时间碰到夜间时段(默认 21:00–次日08:00)时,工时费 × 比例")
+@_guard
+def SVC_NIGHT_SURCHARGE(labour_fee, arrived_at, left_at=None, night_rate=None, caller=None):
+    """保外夜间加收:夜间开始时刻整点到达算夜间,结束时刻整点到达不算,跨过午夜的上门算。"""
+    rules = rules_for(caller)
+    policy = replace(rules.policy, night_rate=decimal(night_rate, rules.policy.night_rate, "夜间加收比例"))
+    return _compute(replace(rules, policy=policy), dict(labour_fee=labour_fee, arrived_at=arrived_at,
+                                                        left_at=left_at),
+                    lambda c: _out_of_warranty(rules, c), lambda r: float(r.night_surcharge))
+
+
+def _truth(value) -> bool:
+    return value is True or str(value).strip() in IN_WARRANTY_WORDS or str(value).startswith("保内")
+
+
+@xw.func
+@_columns(("in_warranty", "是否保内:TRUE/FALSE、是/否,或 SVC_WARRANTY 的结果"),
+          ("parts_fee", "配件费用(元)"), ("labour_fee", "工时费(元)"), ("distance_km", "单程距离(公里)"),
+          ("arrived_at", "到达现场时间"), ("left_at", "离开现场时间"),
+          ("customer_agreed", "客户同意维修:否 = 检测后不修,不收任何费用"))
+@xw.ret(doc="客户应付合计(元)= 配件 + 工时 + 夜间加收 + 交通费;保内为 0")
+@_guard
+def SVC_CUSTOMER_TOTAL(in_warranty, parts_fee, labour_fee, distance_km=None, arrived_at=None, left_at=None,
+                       customer_agreed="是", caller=None):
+    """客户应付合计:保内不收费;客户检测后不修不收任何费用;否则配件+工时+夜间加收+交通费。"""
+    rules = rules_for(caller)
+    args = dict(in_warranty=in_warranty, parts_fee=parts_fee, labour_fee=labour_fee, distance_km=distance_km,
+                arrived_at=arrived_at, left_at=left_at, customer_agreed=customer_agreed)
+
+    def fields(c):
+        purchase = _each(lambda v: LONG_AGO if _truth(v) else FAR_PAST, c.pop("in_warranty"))
+        return _out_of_warranty(rules, {**c, "purchase_date": purchase,
+                                        "customer_agreed": _each(lambda v: v or "是", c["customer_agreed"])})
+    return _compute(rules, args, fields, lambda r: float(r.customer_total))
+
+
+@xw.func
+@_columns(("category", "产品类型"), ("service_type", "服务类型"), ("distance_km", "单程距离(公里)"),
+          ("parts_fee", "配件费用(元)"))
+@xw.ret(doc="厂家结算金额(元)= 厂家工时标准 + 超出半径的公里数 × 交通补贴 + 材料费")
+@_guard
+def SVC_FACTORY_CLAIM(category, service_type, distance_km=None, parts_fee=None, caller=None):
+    """三包期内服务向厂家结算的金额(按本工作簿的厂家结算标准)。"""
+    args = dict(category=category, service_type=service_type, distance_km=distance_km, parts_fee=parts_fee)
+    return _compute(rules_for(caller), args, lambda c: {**c, "purchase_date": LONG_AGO, "reported_at": REPORTED},
+                    lambda r: float(r.factory_claim) if r.computable else "无法计算:" + r.reason)
+
+
+def _hours(value):
+    return None if pd.isna(value) else float(value)
+
+
+@xw.func
+@_columns(("reported_at", "报修时间"), ("arrived_at", "到达现场时间"))
+@xw.ret(doc="从报修到到达现场的小时数(两位小数)")
+@_guard
+def SVC_ONSITE_HOURS(reported_at, arrived_at, caller=None):
+    """上门时长(小时):报修时间到到达现场时间。"""
+    return _compute(rules_for(caller), dict(reported_at=reported_at, arrived_at=arrived_at), lambda c: c,
+                    lambda r: _hours(r.onsite_hours))
+
+
+@xw.func
+@_columns(("city_tier", "城市级别:省会、地级市、县城、乡镇;空着按“设置”表的默认城市级别"))
+@xw.ret(doc="城市级别的上门时限(小时),按本工作簿“服务承诺”表(默认 省会 4,地级市 12,县城 12,乡镇 24)")
+@_guard
+def SVC_PROMISE_HOURS(city_tier, caller=None):
+    """上门时限(小时),按城市级别;空着按“设置”表的默认城市级别(默认 县城)。"""
+    rules = rules_for(caller)
+    shape = shape_of(dict(city_tier=city_tier))
+    limit = functools.lru_cache(lambda tier: float(rules.policy.onsite_limit(tier)))
+    return shape.out([limit(str(t or rules.settings.default_tier).strip()) for t in shape.cells(city_tier)])
+
+
+@xw.func
+@_columns(("reported_at", "报修时间"), ("arrived_at", "到达现场时间"),
+          ("city_tier", "城市级别(可省略,按“设置”表的默认城市级别)"))
+@xw.ret(doc="是 / 否:上门时长是否超过城市级别的时限")
+@_guard
+def SVC_LATE(reported_at, arrived_at, city_tier="", caller=None):
+    """是否超时:上门时长超过城市级别的上门时限。"""
+    return _compute(rules_for(caller), dict(reported_at=reported_at, arrived_at=arrived_at, city_tier=city_tier),
+                    lambda c: c, lambda r: "" if r.late is None else ("是" if r.late else "否"))

@@ -1,0 +1,159 @@
+"""Sending a workbook's packs: the one place that picks the transport (SMTP when a server is
+configured, else .eml files in 发件箱/ beside the workbook), holds the run lock, settles what a
+stopped run left behind and describes the result in Chinese. Used by `aftersales send`,
+`send-due`, the demo and the Excel button; no click here.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from addin.mail.dispatch import EML, MonthResult, send_month
+from addin.mail.due import due_months, order_months
+from addin.mail.mailer import MailError, month_label, smtp_config, subject_for
+from addin.mail.outbox import Ledger, ledger_path, run_lock
+
+OUTBOX_FOLDER = "发件箱"
+
+
+def outbox_folder(workbook: Path) -> Path:
+    return Path(workbook).parent / OUTBOX_FOLDER
+
+
+def log_path(workbook: Path) -> Path:
+    return Path(workbook).with_name(Path(workbook).stem + "_自动发送日志.txt")
+
+
+def packs_builder(wb, month: str, packs=None):
+    """A function returning the month's packs — `packs` when the caller already built them, else
+    built by addin.report.packs — called only if something is left to send."""
+    def build():
+        if packs is not None:
+            return packs
+        from addin.report.packs import ReportError, build_month
+        try:
+            return build_month(wb, month, None).packs
+        except ReportError as error:
+            raise MailError(error.code, error.message) from None
+    return build
+
+
+def config_for(settings, dry_run: bool = False):
+    try:
+        return smtp_config(settings), ""
+    except MailError as error:
+        if dry_run and error.code == "smtp-no-password":
+            return smtp_config(settings, keyring_get=lambda user: "(未设置)"), error.message
+        raise
+
+
+def _addresses(rows_or_names) -> str:
+    return "、".join(getattr(r, "recipient", r) for r in rows_or_names)
+
+
+def describe(result: MonthResult, dealer: str) -> list[str]:
+    """Chinese lines for the clerk: one header, then one or more lines per department."""
+    how = f"写成 .eml 文件到 {result.where}" if result.channel == EML else f"通过邮件服务器 {result.where} 发送"
+    lines = [f"{month_label(result.month)}:{'(预演,不会发送)将' if result.dry_run else ''}{how}"]
+    outcomes = {o.department: o for o in result.outcomes}
+    for step in result.steps:
+        name = step.name
+        if not step.to and not step.problems:
+            lines.append(f"  {name}:设置表里没有收件邮箱,不发送")
+        for problem in step.problems:
+            lines.append(f"  {name}:未发送 —— {problem}")
+        if step.done and not (step.send and set(step.send) & {r.recipient for r in step.done}):
+            did = "已写入发件箱" if result.channel == EML else "已发送"
+            lines.append(f"  {name}:之前{did},跳过({_addresses(step.done)},{step.done[-1].updated_at})")
+        if step.unknown and not step.send:
+            lines.append(f"  {name}:状态不明 —— {step.unknown[-1].detail}({_addresses(step.unknown)},"
+                         f"{step.unknown[-1].updated_at})。为避免重复,不会自动重发;请向收件人确认后运行"
+                         f" aftersales send 工作簿 --month {result.month} --department {name} --unknown received"
+                         f"(已收到)或 --unknown resend(未收到,重发)")
+        if result.dry_run and step.send and step.pack is not None:
+            xlsx = Path(step.pack.xlsx_path)
+            lines.append(f"  {name} → {_addresses(step.send)};主题“{subject_for(dealer, result.month, name)}”;"
+                         f"附件 {xlsx.name}({max(1, xlsx.stat().st_size // 1024)} KB),图表 {len(step.pack.images)} 张")
+        if name in outcomes:
+            lines += _outcome_lines(outcomes[name])
+    if len(lines) == 1:
+        lines.append("  没有需要发送的部门")
+    return lines
+
+
+def _outcome_lines(o) -> list[str]:
+    lines, d = [], o.delivery
+    if o.error:
+        lines.append(f"  {o.department}:失败 —— {o.error}(下次运行会重试)")
+    if d.accepted and o.location.endswith(".eml"):
+        lines.append(f"  {o.department}:已写入 {o.location}(收件人 {_addresses(d.accepted)};"
+                     "用 Outlook 打开即为待发送的草稿)")
+    elif d.accepted:
+        lines.append(f"  {o.department}:已发送 → {_addresses(d.accepted)}")
+    for address, reason in d.refused.items():
+        lines.append(f"  {o.department}:被拒收 → {address}:{reason}(改正地址后再运行会只补发这一封)")
+    if d.unknown:
+        lines.append(f"  {o.department}:状态不明 → {_addresses(d.unknown)}:{d.detail}。不会自动重发;"
+                     "请向收件人确认后用 --unknown received 或 --unknown resend 处理")
+    return lines
+
+
+def locked(workbook: Path, dry_run: bool, action):
+    """Run `action(ledger)` holding the run lock, after settling what a stopped run left."""
+    if dry_run:
+        with Ledger(ledger_path(workbook)) as ledger:
+            return action(ledger)
+    with run_lock(workbook), Ledger(ledger_path(workbook)) as ledger:
+        ledger.recover()
+        return action(ledger)
+
+
+def _span(months: list[str]) -> str:
+    return months[0] if len(months) == 1 else f"{months[0]} 至 {months[-1]}(共 {len(months)} 个月)"
+
+
+def send_due(wb, workbook: Path, today: date, dry_run: bool = False) -> tuple[list[str], bool, bool]:
+    """Send every due month: (lines to print, all went well, anything to report)."""
+    config, note = config_for(wb.settings, dry_run)
+    channel = "smtp" if config else EML
+    lines, state = ([f"提醒:{note}"] if note else []), {"ok": True, "acted": bool(note)}
+
+    def run(ledger):
+        months, old = due_months(order_months(wb.orders.frame), today, wb.settings.send_day,
+                                 ledger.months_done(channel))
+        for month in months:
+            try:
+                result = send_month(wb.settings, ledger, month, packs_builder(wb, month), config=config,
+                                    eml_folder=outbox_folder(workbook), dry_run=dry_run)
+            except MailError as error:       # e.g. the month's packs cannot be built
+                lines.append(f"{month_label(month)}:错误[{error.code}]:{error.message}")
+                state.update(ok=False, acted=True)
+                continue
+            if result.pending or not result.ok or dry_run:
+                lines.extend(describe(result, wb.settings.dealer_name))
+                state["acted"] = True
+            state["ok"] = state["ok"] and result.ok
+            if result.outcomes and all(o.error for o in result.outcomes):
+                lines.append("邮件服务器不可用,其余月份下次再发")
+                break
+        if old and state["acted"]:
+            lines.append(f"较早的月份 {_span(old)} 不自动发送(需要时用 aftersales send --month)")
+    locked(workbook, dry_run, run)
+    return lines, state["ok"], state["acted"]
+
+
+def append_log(workbook: Path, lines: list[str]) -> None:
+    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+    with open(log_path(workbook), "a", encoding="utf-8") as fh:
+        fh.write("\n".join(f"{stamp} {line}" for line in lines) + "\n")
+
+
+def send_workbook_month(wb, month: str, *, packs=None, force: bool = False, only: tuple[str, ...] = (),
+                        unknown: str = "", dry_run: bool = False) -> tuple[MonthResult, list[str]]:
+    """Send (or plan) one month of a loaded workbook: (result, Chinese lines to show).
+    Raises MailError (configuration, packs) and outbox.LockBusy (another run is sending)."""
+    config, note = config_for(wb.settings, dry_run)
+    result = locked(Path(wb.path), dry_run, lambda ledger: send_month(
+        wb.settings, ledger, month, packs_builder(wb, month, packs), config=config,
+        eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run))
+    return result, ([f"提醒:{note}"] if note else []) + describe(result, wb.settings.dealer_name)

@@ -1,0 +1,225 @@
+"""The month's KPI tables (plain data) computed from the month's orders frame.
+
+Input: the frame of `summary.month_orders` (orders + fee columns + derived columns).
+Definitions: a failure is a 维修 or 退换货 order; its fault is 现场确诊故障, else 报修故障;
+early failures are counted from the purchase (invoice) date to 报修时间 (≤15 days, ≤365 days);
+satisfaction rate = (非常满意 + 满意) / orders with a rating; promise compliance counts the
+orders the fee engine could time (late is not empty).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from addin.book.columns import CITY_TIERS, RATINGS, SERVICE_TYPES
+from addin.book.issues import ERROR
+from addin.report.tables import Table, rows_of
+
+PARETO_TOP = 15
+LIST_CAP = 1000
+
+
+def _share(part, whole) -> float | None:
+    return round(float(part) / float(whole), 4) if whole else None
+
+
+def _known(series: pd.Series) -> pd.Series:
+    """True where a yes/no value (bool or None) is known."""
+    return series.astype(object).map(lambda v: v is True or v is False).astype(bool)
+
+
+def _yuan(v) -> float:
+    return round(float(v), 2)
+
+
+def _ordered(values, preferred) -> list:
+    present = [v for v in pd.unique(values) if isinstance(v, str)]
+    return [v for v in preferred if v in present] + sorted(v for v in present if v not in preferred)
+
+
+def by_type(orders: pd.DataFrame, policy) -> Table:
+    cats = _ordered(orders["category"], policy.categories)
+    types = _ordered(orders["service_type"], SERVICE_TYPES)
+    ct = pd.crosstab(orders["service_type"], orders["category"]).reindex(index=types, columns=cats, fill_value=0)
+    rows = [(t, *[int(v) for v in ct.loc[t]], int(ct.loc[t].sum())) for t in types]
+    rows.append(("合计", *[int(ct[c].sum()) for c in cats], int(len(orders))))
+    return Table("by_type", "按服务类型和产品类型的服务单数", ("服务类型", *cats, "合计"),
+                 ("text",) + ("int",) * (len(cats) + 1), tuple(rows),
+                 "合计含服务类型或产品类型未填的单。" if ct.values.sum() != len(orders) else "")
+
+
+WARRANTY_KINDS = (("退货期", "保内"), ("换货期", "保内"), ("整机保修", "保内"), ("主要部件保修", "保内"), ("保外", "保外"))
+
+
+def warranty(orders: pd.DataFrame) -> Table:
+    n = len(orders)
+    kinds = orders["warranty_kind"].astype(object)
+    known = _known(orders["in_warranty"])
+    rows = []
+    for kind, side in WARRANTY_KINDS:
+        c = int(((kinds == kind) & known).sum())
+        rows.append((kind, side, c, _share(c, n)))
+    inside = int((orders["in_warranty"].astype(object) == True).sum())  # noqa: E712
+    outside = int((orders["in_warranty"].astype(object) == False).sum())  # noqa: E712
+    unknown = n - inside - outside
+    rows += [("保内合计", "保内", inside, _share(inside, n)), ("保外合计", "保外", outside, _share(outside, n)),
+             ("无法判定", "", unknown, _share(unknown, n))]
+    return Table("warranty", "三包期内外", ("三包判定", "保内/保外", "单数", "占比"),
+                 ("text", "text", "int", "pct"), tuple(rows), "无法判定:缺少购买或出厂日期等,见“待解决问题”。")
+
+
+def fees(orders: pd.DataFrame, policy, settings=None) -> Table:
+    num = orders.assign(**{c: pd.to_numeric(orders[c], errors="coerce") for c in
+                           ("customer_total", "travel_fee", "night_surcharge", "factory_claim")})
+    cats = _ordered(num["category"], policy.categories)
+    g = num.groupby("category").agg(n=("order_no", "size"), cust=("customer_total", "sum"),
+                                    travel=("travel_fee", "sum"), night=("night_surcharge", "sum"),
+                                    claim=("factory_claim", "sum")).reindex(cats)
+    rows = [(c, int(r.n), _yuan(r.cust), _yuan(r.travel), _yuan(r.night), _yuan(r.claim)) for c, r in g.iterrows()]
+    tot = (int(len(num)), *[_yuan(num[c].sum()) for c in ("customer_total", "travel_fee", "night_surcharge",
+                                                           "factory_claim")])
+    rows.append(("合计", *tot))
+    note = ""
+    if settings is not None and settings.settlement_model == "包干":
+        monthly = float(settings.annual_sales * settings.lump_sum_rate) / 12
+        note = f"包干结算:厂家按年销售额拨付,折合每月约 {monthly:.2f} 元;本月按标准应结算 {tot[4]:.2f} 元。"
+    return Table("fees", "客户收费与厂家结算(元)", ("产品类型", "单数", "应收客户合计", "其中交通费",
+                 "其中夜间加收", "厂家结算金额"), ("text", "int", "money", "money", "money", "money"),
+                 tuple(rows), note)
+
+
+def _compliance_row(label, limit, sub, response_limit):
+    timed = sub.loc[_known(sub["late"])]
+    late = int((timed["late"].astype(object) == True).sum())  # noqa: E712
+    resp = pd.to_numeric(sub["response_hours"], errors="coerce").dropna()
+    hours = pd.to_numeric(timed["onsite_hours"], errors="coerce").mean()
+    return (label, limit, len(timed), len(timed) - late, late, _share(len(timed) - late, len(timed)),
+            None if pd.isna(hours) else round(float(hours), 1),
+            _share(int((resp <= response_limit).sum()), len(resp)))
+
+
+def promise(orders: pd.DataFrame, policy) -> Table:
+    tiers = _ordered(orders["city_tier"], CITY_TIERS)
+    limit = float(policy.response_hours)
+    rows = [_compliance_row(t, policy.onsite_limit(t), orders[orders["city_tier"] == t], limit) for t in tiers]
+    rows.append(_compliance_row("合计", None, orders, limit))
+    return Table("promise", "上门时效达标(按城市级别)", ("城市级别", "上门时限(小时)", "计时单数", "按时",
+                 "超时", "达标率", "平均上门时长(小时)", f"{limit:g}小时响应达标率"),
+                 ("text", "int", "int", "int", "int", "pct", "num", "pct"), tuple(rows),
+                 "计时单数:有报修和到达时间、能判断是否超时的单。")
+
+
+def satisfaction(orders: pd.DataFrame) -> Table:
+    counts = orders["rating"].value_counts()
+    rated = int(sum(int(counts.get(r, 0)) for r in RATINGS))
+    rows = [(r, int(counts.get(r, 0)), _share(int(counts.get(r, 0)), rated)) for r in RATINGS]
+    good = int(counts.get("非常满意", 0)) + int(counts.get("满意", 0))
+    rows += [("未评价", len(orders) - rated, None), ("满意率(非常满意+满意)", good, _share(good, rated))]
+    return Table("satisfaction", "客户满意度", ("客户评价", "单数", "占已评价"), ("text", "int", "pct"),
+                 tuple(rows))
+
+
+def repeats(orders: pd.DataFrame) -> Table:
+    rc = pd.to_numeric(orders["repair_count"], errors="coerce").fillna(0)
+    exch = orders["exchange_eligible"].astype(object) == True  # noqa: E712
+    sel = orders[(rc >= 2) | exch | (orders["service_type"] == "退换货")].assign(
+        rc=rc, ex=exch.map({True: "是", False: "否"}))
+    cols = ("order_no", "model", "serial", "service_type", "rc", "ex", "reported_at")
+    return Table("repeats", "返修与换机", ("服务单编号", "产品型号", "产品序列号", "服务类型", "维修次数",
+                 "可免费换机", "报修时间"), ("text",) * 4 + ("int", "text", "datetime"), rows_of(sel, cols),
+                 f"同一序列号维修 2 次及以上 {int((rc >= 2).sum())} 单;退换货或可换机 "
+                 f"{int((exch | (orders['service_type'] == '退换货')).sum())} 单。")
+
+
+def pareto(orders: pd.DataFrame) -> Table:
+    fails = orders[orders["is_failure"]]
+    g = fails.groupby(["model", "fault"], dropna=False).size().sort_values(ascending=False, kind="stable")
+    g = g.reset_index(name="n").sort_values(["n", "model", "fault"], ascending=[False, True, True])
+    top, rest = g.head(PARETO_TOP), g.iloc[PARETO_TOP:]
+    rows = [(m if isinstance(m, str) else "(未填型号)", f, int(n)) for m, f, n in top.itertuples(index=False)]
+    if len(rest):
+        rows.append(("其他", f"其余 {len(rest)} 种", int(rest["n"].sum())))
+    total, running, out = len(fails), 0, []
+    for m, f, n in rows:
+        running += n
+        out.append((m, f, n, _share(n, total), _share(running, total)))
+    return Table("pareto", "故障帕累托(按型号和故障)", ("产品型号", "故障", "故障单数", "占比", "累计占比"),
+                 ("text", "text", "int", "pct", "pct"), tuple(out), f"故障单(维修、退换货)共 {total} 单。")
+
+
+def _early_counts(df: pd.DataFrame):
+    d = df["days_owned"]
+    return int(((d >= 0) & (d <= 15)).sum()), int(((d >= 0) & (d <= 365)).sum()), int(d.isna().sum())
+
+
+def batches(orders: pd.DataFrame) -> Table:
+    fails = orders[orders["is_failure"]]
+    rows = []
+    for pm, sub in fails.groupby(fails["prod_month"].fillna("(未填)"), sort=True):
+        rows.append((pm, len(sub), *_early_counts(sub)))
+    return Table("batches", "按生产月份(批次)的故障", ("生产月份", "故障单数", "购买15天内", "购买一年内",
+                 "无购买日期"), ("text", "int", "int", "int", "int"), tuple(rows))
+
+
+def model_batches(orders: pd.DataFrame) -> Table:
+    fails = orders[orders["is_failure"] & orders["prod_month"].notna()]
+    g = fails.groupby(["model", "prod_month"]).size().reset_index(name="n")
+    g = g.sort_values(["n", "model", "prod_month"], ascending=[False, True, True]).head(30)
+    return Table("model_batches", "批次故障(型号+生产月份)", ("产品型号", "生产月份", "故障单数"),
+                 ("text", "text", "int"), rows_of(g, ("model", "prod_month", "n")))
+
+
+def early(orders: pd.DataFrame) -> Table:
+    fails = orders[orders["is_failure"]]
+    rows = [(m, len(sub), *_early_counts(sub)) for m, sub in fails.groupby("model", sort=True)]
+    rows.sort(key=lambda r: (-r[2], -r[3], r[0]))
+    tot = ("合计", len(fails), *_early_counts(fails))
+    return Table("early", "早期故障(按型号,从购买日期算起)", ("产品型号", "故障单数", "15天内", "一年内",
+                 "无购买日期"), ("text", "int", "int", "int", "int"), tuple(rows) + (tot,))
+
+
+def problems(orders: pd.DataFrame, issues, sheet, unplaced: int) -> tuple[Table, Table]:
+    rows_in = set(orders.index)
+    mine = [i for i in issues if (sheet is None or i.where.sheet == sheet) and i.where.row in rows_in]
+    other = [i for i in issues if sheet is not None and i.where.sheet != sheet]
+    counts: dict[tuple, list] = {}
+    for i in mine + other:
+        counts.setdefault((i.code, i.severity), []).append(i)
+    rows = sorted(((c, "错误" if s == ERROR else "提醒", len(v), v[0].message) for (c, s), v in counts.items()),
+                  key=lambda r: (r[1] != "错误", -r[2], r[0]))
+    note = f"另有 {unplaced} 张服务单的报修时间为空或无法识别,未计入任何月份。" if unplaced else ""
+    summary = Table("problems", "校验发现的待解决问题", ("问题代码", "严重程度", "数量", "示例"),
+                    ("text", "text", "int", "text"), tuple(rows), note)
+    order_no = orders["order_no"]
+    listed = [(i.where.sheet, i.where.a1, _str(order_no.get(i.where.row)), i.column,
+               "错误" if i.severity == ERROR else "提醒", i.message) for i in (mine + other)[:LIST_CAP]]
+    detail = Table("problem_list", "问题明细", ("工作表", "单元格", "服务单编号", "列", "严重程度", "说明"),
+                   ("text",) * 6, tuple(listed),
+                   f"只列出前 {LIST_CAP} 条。" if len(mine) + len(other) > LIST_CAP else "")
+    return summary, detail
+
+
+def _str(v):
+    return v if isinstance(v, str) else None
+
+
+def all_kpis(orders, policy, settings, issues, sheet, unplaced) -> dict[str, Table]:
+    summary, detail = problems(orders, issues, sheet, unplaced)
+    tables = (by_type(orders, policy), warranty(orders), fees(orders, policy, settings), promise(orders, policy),
+              satisfaction(orders), repeats(orders), pareto(orders), batches(orders), model_batches(orders),
+              early(orders), summary, detail)
+    return {t.key: t for t in tables}
+
+
+def totals(orders: pd.DataFrame) -> dict[str, float]:
+    rated = orders["rating"].isin(RATINGS).sum()
+    late = orders["late"].astype(object)
+    timed = int(_known(late).sum())
+    return {
+        "orders": int(len(orders)), "error_orders": int(orders["has_error"].sum()),
+        "failures": int(orders["is_failure"].sum()),
+        "fee": round(float(orders["fee"].sum()), 2),
+        "customer_total": round(float(pd.to_numeric(orders["customer_total"], errors="coerce").sum()), 2),
+        "factory_claim": round(float(pd.to_numeric(orders["factory_claim"], errors="coerce").sum()), 2),
+        "late": int((late == True).sum()), "timed": timed,  # noqa: E712
+        "satisfaction_rate": _share(orders["rating"].isin(("非常满意", "满意")).sum(), rated),
+    }

@@ -1,0 +1,100 @@
+"""One department's pack workbook (e.g. 2026年10月_售后反馈_研发部.xlsx), xlsxwriter.
+
+Sheets: 分析 (the department's tables, native charts beside them, page breaks planned
+so no chart or table start is cut — sheetpages), 服务单明细 (table 7-28 of
+the orders it acts on; customer names masked unless the department may see full data),
+结算明细 for the service role (what an audit of the factory claim needs), and 改进回复 (one
+row per feedback item, this month's and earlier unanswered ones; the department fills the
+yellow columns and sends the file back; the other columns are protected).
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import xlsxwriter
+
+from addin.book.files import atomic_path
+from addin.report.replies import REPLY_HEADERS, REPLY_SHEET
+from addin.report.sheetpages import lay_out_blocks, print_setup
+from addin.report.tables import Table, rows_of
+from addin.report.xlsxout import ROW_PT, formats, row_points, write_728, write_table, write_value
+
+SHEET_ANALYSIS = "分析"
+SHEET_ORDERS = "服务单明细"
+SHEET_SETTLEMENT = "结算明细"
+REPLY_ROW_PT = 45.0
+SETTLEMENT_COLS = (("order_no", "服务单编号", "text"), ("customer", "客户名称", "text"), ("phone", "联系电话", "text"),
+                   ("address", "地址", "text"), ("category", "产品类型", "text"), ("model", "产品型号", "text"),
+                   ("serial", "产品序列号", "text"), ("service_type", "服务类型", "text"),
+                   ("warranty_kind", "三包判定", "text"), ("reported_at", "报修时间", "datetime"),
+                   ("arrived_at", "到达现场时间", "datetime"), ("left_at", "离开现场时间", "datetime"),
+                   ("distance_km", "单程距离(公里)", "num"), ("parts_fee", "配件费用", "money"),
+                   ("factory_claim", "厂家结算金额", "money"), ("customer_total", "应收客户合计", "money"))
+
+
+def settlement_table(orders) -> Table:
+    """In-warranty orders with a factory claim: the settlement claim with its evidence."""
+    sel = orders[orders["in_warranty"].astype(object) == True]  # noqa: E712
+    total = float(sel["factory_claim"].astype(float).sum())
+    return Table("settlement", "厂家结算明细(保内服务单)", tuple(c[1] for c in SETTLEMENT_COLS),
+                 tuple(c[2] for c in SETTLEMENT_COLS), rows_of(sel, [c[0] for c in SETTLEMENT_COLS]),
+                 f"保内 {len(sel)} 单,按厂家标准应结算合计 {total:.2f} 元。")
+
+
+def _analysis(book, ws, tables, f, title: str) -> dict:
+    ws.write_string(0, 0, title, f["title"])
+    ws.set_row(0, 24)
+    return lay_out_blocks(book, ws, list(tables), f, sheet=SHEET_ANALYSIS, top_row=2, top_points=24 + ROW_PT)
+
+
+def _settlement(ws, table: Table, f) -> None:
+    """结算明细: wide (16 columns), so landscape, one page wide, header row on every page."""
+    p = write_table(ws, 0, 0, table, f, set_widths=True)
+    ws.freeze_panes(p.first, 1)
+    print_setup(ws, p.next_row, len(table.headers) - 1, repeat=p.header_row)
+
+
+def _reply_sheet(book, ws, items, carried, f) -> None:
+    """改进回复: 编号, 反馈事项, 回复期限 locked; the department's four columns unlocked."""
+    widths = (16, 50, 12, 40, 10, 14, 30)
+    ws.set_row(0, row_points(REPLY_HEADERS, widths))
+    for j, (h, w) in enumerate(zip(REPLY_HEADERS, widths)):
+        ws.write_string(0, j, h, f["header"])
+        ws.set_column(j, j, w)
+    rows = [(i, text, due) for i, text, due in items] + [
+        (c.id, f"[{c.month} 未回复] {c.text}", c.due) for c in carried]
+    for r, (item_id, text, due) in enumerate(rows, start=1):
+        ws.write_string(r, 0, item_id, f[("center", False)])
+        ws.write_string(r, 1, text, f[("text", False)])
+        write_value(ws, r, 2, due, "date", f[("date", False)])
+        for j in (3, 4, 6):
+            ws.write_blank(r, j, None, f["input"])
+        ws.write_blank(r, 5, None, f["input_date"])
+        ws.set_row(r, max(REPLY_ROW_PT, row_points(("", text), widths)))   # room to write an answer
+    if rows:
+        ws.data_validation(1, 5, len(rows), 5, {
+            "validate": "date", "criteria": ">", "value": date(2000, 1, 1),
+            "error_title": "计划完成日期", "error_message": "请填日期,如 2026-12-31。"})
+    ws.write_string(len(rows) + 2, 1, "请在黄色单元格填写改进措施、责任人、计划完成日期和实施效果,"
+                    "保存后把本文件发回;不要修改编号列。", f["note"])
+    ws.freeze_panes(1, 2)
+    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                    "select_unlocked_cells": True})
+    print_setup(ws, len(rows) + 2, len(widths) - 1, repeat=0)
+
+
+def write_pack(path: Path, *, title: str, tables, orders_728: Table, marked, settlement: Table | None,
+               items, carried) -> Path:
+    """Write one department pack atomically. `items`: (id, text, due) tuples."""
+    with atomic_path(path) as tmp:
+        book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        f = formats(book)
+        _analysis(book, book.add_worksheet(SHEET_ANALYSIS), tables, f, title)
+        write_728(book.add_worksheet(SHEET_ORDERS), orders_728, f,
+                  title + " 服务单明细", marked_rows=marked)
+        if settlement is not None:
+            _settlement(book.add_worksheet(SHEET_SETTLEMENT), settlement, f)
+        _reply_sheet(book, book.add_worksheet(REPLY_SHEET), items, carried, f)
+        book.close()
+    return Path(path)

@@ -1,0 +1,203 @@
+"""The month's report folder: the statistics workbook and one pack per department.
+
+`build_month(wb, month, out_dir)` → MonthReport (docs/architecture.md). The folder
+(default `<workbook folder>/reports/<YYYY-MM>/`) is built aside and swapped in as a whole;
+a folder that holds the workbook, or a non-empty folder that is not an earlier report, is
+refused. Each pack: an .xlsx (packbook), an HTML mail body rendered from templates/ with
+StrictUndefined and autoescape, PNG charts referenced as cid:, and its feedback item IDs
+registered in the reply ledger; earlier items past due without an answer are listed again.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from jinja2 import Environment, FunctionLoader, StrictUndefined
+
+from addin import assets
+from addin.report import charts
+from addin.book.files import atomic_dir
+from addin.report.items import ROLE_CHARTS, ROLE_TABLES, items_for, role_of
+from addin.report.packbook import settlement_table, write_pack
+from addin.report.privacy import mask_frame
+from addin.report.replies import Ledger, dept_code, due_date, ledger_path
+from addin.book.settings import Department
+from addin.report.statbook import KPI_ORDER, stats_filename, write_statbook
+from addin.report.summary import MonthSummary, Table, month_key, summarize, table_728
+
+MARKER = ".aftersales-report"
+HTML_ROWS = 30
+
+
+class ReportError(Exception):
+    """The report cannot be written where asked (code + Chinese message)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class DeptPack:
+    department: Department
+    xlsx_path: Path
+    html: str
+    images: dict[str, Path]
+    item_ids: list[str]
+    subject: str = ""
+    carried_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    month: str
+    folder: Path
+    stats_path: Path
+    packs: list[DeptPack]
+    summary: MonthSummary
+
+
+def send_date(month: str, send_day: int) -> date:
+    """The day the month's packs go out: `send_day` of the following month."""
+    return (pd.Timestamp(month + "-01") + pd.offsets.MonthBegin(1) + pd.Timedelta(days=send_day - 1)).date()
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "部门"
+
+
+def _cell(value, kind: str) -> dict:
+    if value is None:
+        return {"text": "", "num": False}
+    if kind == "pct":
+        return {"text": f"{value * 100:.1f}%", "num": True}
+    if kind == "money":
+        return {"text": f"{value:,.2f}", "num": True}
+    if kind in ("datetime", "date") and hasattr(value, "strftime"):
+        return {"text": value.strftime("%Y-%m-%d %H:%M" if kind == "datetime" else "%Y-%m-%d"), "num": False}
+    if isinstance(value, float):
+        return {"text": f"{value:g}", "num": True}
+    return {"text": str(value), "num": isinstance(value, int)}
+
+
+def _section(table: Table, image: str | None) -> dict:
+    rows = [[_cell(v, k) for v, k in zip(r, table.kinds)] for r in table.rows[:HTML_ROWS]]
+    return {"title": table.title, "headers": list(table.headers), "rows": rows, "note": table.note,
+            "image": image, "more": max(0, len(table.rows) - HTML_ROWS)}
+
+
+def _png(key: str, table: Table, path: Path) -> Path:
+    rows = [r for r in table.rows if r[0] not in ("合计", "其他")]
+    if key == "pareto":
+        return charts.pareto_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows], [r[2] for r in rows])
+    if key == "model_batches":
+        return charts.bar_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows[:12]],
+                                [r[2] for r in rows[:12]], ylabel="故障单数", horizontal=True)
+    if key == "batches":
+        return charts.bar_chart(path, table.title, [r[0] for r in rows], [r[1] for r in rows], ylabel="故障单数")
+    return charts.stacked_chart(path, table.title, [r[0] for r in rows],
+                                {"按时": [r[3] for r in rows], "超时": [r[4] for r in rows]})
+
+
+def _template_source(name: str) -> str | None:
+    """A template's text from the package data (None: jinja2 reports it as not found)."""
+    source = assets.templates().joinpath(name)
+    return source.read_text(encoding="utf-8") if source.is_file() else None
+
+
+def _environment() -> Environment:
+    return Environment(loader=FunctionLoader(_template_source), undefined=StrictUndefined, autoescape=True,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def _check_folder(folder: Path, wb_path: Path | None) -> None:
+    f = folder.resolve()
+    if wb_path is not None and (f == wb_path.resolve().parent or f in wb_path.resolve().parents):
+        raise ReportError("out-contains-workbook", f"输出文件夹“{folder}”包含工作簿本身,不能整体替换;请另选一个文件夹。")
+    if f.exists() and (not f.is_dir() or (any(f.iterdir()) and not (f / MARKER).exists())):
+        raise ReportError("out-not-report", f"输出文件夹“{folder}”已存在且不是以前生成的月报文件夹,为免覆盖别的文件,"
+                                            "请另选一个新的或空的文件夹。")
+
+
+def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledger: Ledger) -> DeptPack:
+    settings, month = wb.settings, summary.month
+    role, code = role_of(dept.name), dept_code(dept.name)
+    due = due_date(month, settings.send_day, settings.reply_days)
+    found = items_for(dept.name, summary)
+    ids = ledger.register(month, dept.name, found, due)
+    carried = ledger.open_items(dept.name, month, send_date(month, settings.send_day))
+    tables = [summary.kpis[k] for k in ROLE_TABLES[role] if k in summary.kpis]
+    images, sections = {}, []
+    for t in tables:
+        cid = None
+        if t.key in ROLE_CHARTS[role]:
+            cid = f"{code.lower()}-{t.key}"
+            _png(t.key, t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
+            images[cid] = final / "图表" / f"{_safe(dept.name)}_{t.key}.png"
+        sections.append(_section(t, cid))
+    orders = summary.orders if role == "service" else summary.orders[summary.orders["is_failure"]]
+    shown = mask_frame(orders, dept.full_customer_data)
+    name = f"{summary.label}_售后反馈_{_safe(dept.name)}.xlsx"
+    title = f"{summary.label}售后反馈 — {dept.name}"
+    write_pack(tmp / name, title=title, tables=tables, orders_728=table_728(orders, shown["customer"]),
+               marked={i for i, bad in enumerate(orders["has_error"]) if bad},
+               settlement=settlement_table(shown) if role == "service" else None,
+               items=[(i, it.text, due) for i, it in zip(ids, found)], carried=carried)
+    html = env.get_template("pack.html.j2").render(
+        subject=title, department=dept.name, dealer=settings.dealer_name, label=summary.label,
+        totals=summary.totals, attachment=name, due=due.isoformat(), sections=sections,
+        items=[{"id": i, "text": it.text, "due": due.isoformat()} for i, it in zip(ids, found)],
+        carried=[{"id": c.id, "month": c.month, "text": c.text, "due": c.due.isoformat()} for c in carried],
+        privacy_note=("本邮件及附件含客户完整信息,仅供结算审核使用,请勿外传。" if dept.full_customer_data
+                      else "客户姓名已脱敏;客户电话、地址不随本反馈包发送。"),
+        sent_on=send_date(month, settings.send_day).isoformat())
+    return DeptPack(dept, final / name, html, images, ids, title, [c.id for c in carried])
+
+
+def replies_table(ledger: Ledger, month: str, settings) -> Table:
+    rows = ledger.response_rates(month, send_date(month, settings.send_day), [d.name for d in settings.departments])
+    return Table("replies", "各部门回复情况(以前各月的反馈事项)", ("部门", "已发事项", "已回复", "逾期未回复",
+                 "未到期", "回复率"), ("text", "int", "int", "int", "int", "pct"), tuple(rows))
+
+
+def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> MonthReport:
+    """Build the month's statistics workbook and department packs (see module docstring).
+    `fees`: the result of fees.compute(wb) when the caller already has it (else computed)."""
+    from addin.rules.fees import compute
+    month = month_key(month)
+    fees = compute(wb) if fees is None else fees
+    folder = Path(out_dir) if out_dir is not None else Path(wb.path).parent / "reports" / month
+    _check_folder(folder, Path(wb.path) if wb.path else None)
+    summary = summarize(wb.orders.frame, fees, month, policy=wb.policy, settings=wb.settings,
+                        issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet)
+    ledger = Ledger(ledger_path(wb.path))
+    summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)})
+    env = _environment()
+    with atomic_dir(folder) as tmp:
+        (tmp / MARKER).write_text(month, encoding="utf-8")
+        stats = write_statbook(summary, tmp / stats_filename(summary), dealer=wb.settings.dealer_name)
+        packs = [_dept_pack(env, wb, summary, d, tmp, folder, ledger) for d in wb.settings.departments]
+    return MonthReport(month, folder, folder / stats.name, packs, summary)
+
+
+def report_sheet_name(report: MonthReport) -> str:
+    return f"{report.summary.label}统计"
+
+
+def report_patch_rows(report: MonthReport) -> list[list]:
+    """Rows of the month's report sheet for the live workbook (addin.book.patch whole-sheet rows):
+    a title row, then every KPI table as its title, headers and rows, a blank row between."""
+    s = report.summary
+    t = s.totals
+    rows: list[list] = [[f"{s.label} 售后服务统计", f"服务单 {t['orders']} 单", f"校验有错误 {t['error_orders']} 单",
+                         f"统计表:{report.stats_path.name}"]]
+    for key in (*KPI_ORDER, "problems"):
+        if key in s.kpis:
+            table = s.kpis[key]
+            rows += [[], [table.title], list(table.headers), *[list(r) for r in table.rows]]
+            if table.note:
+                rows.append([table.note])
+    return rows

@@ -1,0 +1,129 @@
+"""The month's orders and tables as plain data (no formatting): table 7-28 and the KPIs.
+
+An order belongs to the month of its 报修时间 (when the customer reported the problem, the
+"投诉时间" of table 7-28); orders whose 报修时间 is empty or unreadable belong to no month
+and are counted apart (`MonthSummary.unplaced`). Orders with check errors are included,
+flagged (`has_error`, `problems`) and counted — the report never drops them.
+A `Table` is a title, headers, a kind per column (text, int, num, money, pct, datetime,
+date) and rows of python values; the writers (statbook, packs, report_patch_rows) only
+format what is here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from addin.book.issues import ERROR
+from addin.report import kpis
+from addin.report.tables import Table, rows_of  # noqa: F401 (Table: part of this module's API)
+
+TABLE_728_HEADERS = ("序号", "客户名称", "产品类型", "产品型号", "数量", "问题描述", "检测结果", "处理方案",
+                     "原因分析", "投诉时间", "处理时间", "处理费用", "对应服务单编号")
+TABLE_728_KINDS = ("int", "text", "text", "text", "int", "text", "text", "text", "text", "datetime",
+                   "datetime", "money", "text")
+FAILURE_TYPES = ("维修", "退换货")
+FEE_COLUMNS = ("in_warranty", "warranty_kind", "exchange_eligible", "repair_count", "travel_fee",
+               "night_surcharge", "customer_total", "factory_claim", "onsite_hours", "response_hours",
+               "promise_hours", "late", "computable", "reason")
+
+
+class MonthError(ValueError):
+    """A month that is not YYYY-MM (code `month-invalid`)."""
+
+    code = "month-invalid"
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    month: str                      # 2026-10
+    label: str                      # 2026年10月
+    orders: pd.DataFrame            # the month's orders + fee columns + has_error, problems, fault…
+    table728: Table
+    kpis: dict[str, Table]
+    totals: dict[str, float] = field(default_factory=dict)
+    unplaced: int = 0
+
+
+def parse_month(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """'2026-10' → (2026-10-01 00:00, 2026-11-01 00:00); MonthError otherwise."""
+    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(month))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise MonthError(f"月份“{month}”格式不对,请写成 YYYY-MM,如 2026-10。")
+    start = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
+    return start, start + pd.offsets.MonthBegin(1)
+
+
+def month_label(month: str) -> str:
+    start, _ = parse_month(month)
+    return f"{start.year}年{start.month}月"
+
+
+def month_key(month: str) -> str:
+    start, _ = parse_month(month)
+    return f"{start.year:04d}-{start.month:02d}"
+
+
+def _problems_by_row(issues, sheet: str | None) -> dict[int, str]:
+    out: dict[int, list[str]] = {}
+    for i in issues:
+        if i.severity == ERROR and (sheet is None or i.where.sheet == sheet):
+            out.setdefault(i.where.row, []).append(f"{i.where.a1} {i.message}")
+    return {row: ";".join(msgs) for row, msgs in out.items()}
+
+
+def month_orders(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, error_rows=(),
+                 issues=(), sheet: str | None = None) -> pd.DataFrame:
+    """The orders reported in `month`, joined with the fee columns, with derived columns:
+    has_error, problems, is_failure, fault, handled_at, fee (处理费用), prod_month, days_owned."""
+    start, end = parse_month(month)
+    reported = pd.to_datetime(frame["reported_at"], errors="coerce")
+    orders = frame.loc[(reported >= start) & (reported < end)].copy()
+    fees = fees if fees is not None else pd.DataFrame(index=frame.index)
+    for col in FEE_COLUMNS:
+        orders[col] = fees[col].reindex(orders.index) if col in fees.columns else pd.NA
+    orders["has_error"] = orders.index.isin(list(error_rows))
+    problems = _problems_by_row(issues, sheet)
+    orders["problems"] = [problems.get(r, "") for r in orders.index]
+    orders["is_failure"] = orders["service_type"].isin(FAILURE_TYPES)
+    fault = orders["diagnosed_fault"].astype(object).where(orders["diagnosed_fault"].notna(), orders["reported_fault"])
+    orders["fault"] = fault.fillna("(未填故障)").astype(object)
+    orders["handled_at"] = orders["left_at"].where(orders["left_at"].notna(), orders["arrived_at"])
+    money = pd.concat([pd.to_numeric(orders["customer_total"], errors="coerce"),
+                       pd.to_numeric(orders["factory_claim"], errors="coerce")], axis=1).sum(axis=1, min_count=1)
+    typed = orders[["parts_fee", "labour_fee"]].sum(axis=1, min_count=1)
+    orders["fee"] = money.where(money.notna(), typed).round(2)
+    orders["prod_month"] = orders["production_date"].dt.strftime("%Y-%m")
+    orders["days_owned"] = (orders["reported_at"].dt.normalize() - orders["purchase_date"]).dt.days
+    return orders.sort_values(["reported_at", "order_no"], kind="stable")
+
+
+def table_728(orders: pd.DataFrame, customers: pd.Series | None = None) -> Table:
+    """Table 7-28: one row per order, exactly the source's headers. `customers` replaces the
+    客户名称 column (masked names for engineering packs)."""
+    df = pd.DataFrame({
+        "n": range(1, len(orders) + 1),
+        "customer": (customers if customers is not None else orders["customer"]).values,
+        "category": orders["category"].values, "model": orders["model"].values,
+        "qty": 1, "reported_fault": orders["reported_fault"].values,
+        "diagnosed_fault": orders["diagnosed_fault"].values, "solution": orders["solution"].values,
+        "cause": orders["cause"].values, "reported_at": orders["reported_at"].values,
+        "handled_at": orders["handled_at"].values, "fee": orders["fee"].values,
+        "order_no": orders["order_no"].values})
+    rows = rows_of(df, df.columns)
+    errors = int(orders["has_error"].sum())
+    note = (f"共 {len(rows)} 单,处理费用合计 {float(orders['fee'].sum()):.2f} 元。"
+            + (f"其中 {errors} 单校验有错误(底色标红),仍计入本表。" if errors else ""))
+    return Table("table728", "产品售后服务统计表", TABLE_728_HEADERS, TABLE_728_KINDS, rows, note)
+
+
+def summarize(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, *, policy, settings=None,
+              issues=(), error_rows=(), sheet: str | None = None) -> MonthSummary:
+    """Everything the month's report shows, as plain data."""
+    key = month_key(month)
+    orders = month_orders(frame, fees, key, error_rows, issues, sheet)
+    unplaced = int(pd.to_datetime(frame["reported_at"], errors="coerce").isna().sum())
+    tables = kpis.all_kpis(orders, policy, settings, issues, sheet, unplaced)
+    return MonthSummary(key, month_label(key), orders, table_728(orders), tables,
+                        kpis.totals(orders), unplaced)

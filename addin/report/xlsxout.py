@@ -1,0 +1,201 @@
+"""Writing `summary.Table`s into xlsxwriter sheets: cell formats, one table, table 7-28.
+
+Every text goes through `write_string` (never `write`), so a customer comment such as
+"=HYPERLINK(...)" or "+86 太慢" stays text in Excel, WPS and LibreOffice.
+Returns cell positions so callers can point native charts at the data.
+
+Row heights are set explicitly for every row written: neither Excel nor WPS grows a row for
+wrapped text in a generated file, and LibreOffice grows it differently, so the height is
+estimated from the text and the column width (a CJK character is two width units, Microsoft
+YaHei 10 pt) — printed pages then look the same in every application and page breaks can be
+planned (sheetpages).
+"""
+from __future__ import annotations
+
+from numbers import Number
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from addin.report.tables import Table
+
+FONT = "Microsoft YaHei"
+WIDTHS = {"text": 14, "int": 9, "num": 10, "money": 12, "pct": 9, "datetime": 16, "date": 11}
+WIDTHS_728 = (5, 9, 7, 13, 5, 15, 15, 17, 15, 15, 15, 10, 13)
+CENTERED_728 = (0, 4, 12)                 # 序号, 数量, 对应服务单编号: short codes read best centred
+ROW_PT, LINE_PT, PAD_PT = 15.0, 14.0, 4.0   # one-line row; each wrapped line of 10 pt text; padding
+MAX_LINES = 8
+NUM_FORMATS = {"int": "0", "num": "0.0", "money": "#,##0.00", "pct": "0.0%",
+               "datetime": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Where a table landed: header row, first and last data rows, first column (0-based)."""
+
+    header_row: int
+    first: int
+    last: int
+    col: int
+    next_row: int
+    height: float = 0.0               # points, from the first row written up to next_row
+
+    @property
+    def empty(self) -> bool:
+        return self.last < self.first
+
+
+def formats(book) -> dict:
+    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+    f = {"title": book.add_format({**base, "bold": True, "font_size": 14}),
+         "subtitle": book.add_format({**base, "bold": True, "font_size": 11, "font_color": "#1F4E79"}),
+         "header": book.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1,
+                                    "text_wrap": True, "align": "center"}),
+         "note": book.add_format({**base, "italic": True, "font_color": "#595959"}),
+         "input": book.add_format({**base, "border": 1, "text_wrap": True, "locked": False,
+                                   "bg_color": "#FFFDE7"}),
+         "input_date": book.add_format({**base, "border": 1, "locked": False, "bg_color": "#FFFDE7",
+                                        "num_format": "yyyy-mm-dd"})}
+    for kind in ("text", "center", *NUM_FORMATS):
+        for marked in (False, True):
+            props = {**base, "border": 1, "text_wrap": kind == "text"}
+            if kind in NUM_FORMATS:
+                props["num_format"] = NUM_FORMATS[kind]
+            if kind == "center":
+                props["align"] = "center"
+            if marked:
+                props["bg_color"] = "#F8CBAD"
+            f[(kind, marked)] = book.add_format(props)
+    f["total"] = book.add_format({**base, "bold": True, "border": 1, "top": 2})
+    f["total_center"] = book.add_format({**base, "bold": True, "border": 1, "top": 2, "align": "center"})
+    f["total_money"] = book.add_format({**base, "bold": True, "border": 1, "top": 2, "num_format": "#,##0.00"})
+    return f
+
+
+def write_value(ws, row: int, col: int, value, kind: str, fmt) -> None:
+    """One cell with its own type: strings stay strings whatever they start with (a comment
+    '=好评' never becomes a formula), bools become 是/否, Decimal a number. `kind` is the
+    column's kind, for the format chosen by the caller."""
+    if value is None:
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, (datetime, date)):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, Number):
+        ws.write_number(row, col, float(value), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def text_units(text: str) -> int:
+    """Width of a text in column-width units: a CJK character (or full-width sign) is 2."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines a wrapped text needs in a column `width` characters wide."""
+    room = max(width - 1, 1)
+    return sum(max(1, -(-text_units(part) // room)) for part in str(text).split("\n"))
+
+
+def row_points(values, widths, wrapped=None) -> float:
+    """Height of a row whose wrapped cells hold `values` (None where a cell does not wrap)."""
+    lines = max((text_lines(v, w) for j, (v, w) in enumerate(zip(values, widths))
+                 if isinstance(v, str) and (wrapped is None or wrapped[j])), default=1)
+    return ROW_PT if lines <= 1 else min(lines, MAX_LINES) * LINE_PT + PAD_PT
+
+
+def table_widths(table: Table) -> list[float]:
+    """Column widths a table reads well in: numbers by kind, text by its longest value
+    (kept between 8 and 24; longer text wraps) and by its header (in at most two lines)."""
+    out = []
+    for j, kind in enumerate(table.kinds):
+        head = -(-text_units(table.headers[j]) // 2) + 2
+        if kind == "text":
+            longest = max((text_units(r[j]) for r in table.rows if isinstance(r[j], str)), default=0)
+            out.append(float(min(max(longest + 2, head, 8), 24)))
+        else:
+            out.append(float(max(WIDTHS.get(kind, 10), head)))
+    return out
+
+
+def write_table(ws, row: int, col: int, table: Table, f: dict, *, title: str | None = None,
+                marked_rows=frozenset(), widths=None, set_widths: bool = False) -> Placed:
+    """Title (none when `title` is ""), headers, rows (rows whose index is in `marked_rows`
+    get a red fill), note. `widths`: the widths of the table's columns as the sheet has them
+    (row heights are computed from them); with `set_widths` the table's own widths are set.
+    A table without rows says so in a line under its header."""
+    widths = list(widths) if widths is not None else table_widths(table)
+    if set_widths:
+        for j, w in enumerate(widths):
+            ws.set_column(col + j, col + j, w)
+    header, height = row, 0.0
+    if title != "":
+        ws.write_string(row, col, title if title is not None else table.title, f["subtitle"])
+        ws.set_row(row, ROW_PT + 3)
+        header, height = row + 1, ROW_PT + 3
+    head_pt = row_points(table.headers, widths)
+    ws.set_row(header, head_pt)
+    height += head_pt
+    for j, h in enumerate(table.headers):
+        ws.write_string(header, col + j, h, f["header"])
+    wrapped = [k == "text" for k in table.kinds]
+    for i, values in enumerate(table.rows):
+        marked = i in marked_rows
+        for j, (v, kind) in enumerate(zip(values, table.kinds)):
+            write_value(ws, header + 1 + i, col + j, v, kind, f[(kind, marked)])
+        pt = row_points(values, widths, wrapped)
+        ws.set_row(header + 1 + i, pt)
+        height += pt
+    last = header + len(table.rows)
+    nxt = last + 1
+    for text in (("本月无。",) if not table.rows else ()) + ((table.note,) if table.note else ()):
+        ws.write_string(nxt, col, text, f["note"])
+        ws.set_row(nxt, ROW_PT)
+        nxt, height = nxt + 1, height + ROW_PT
+    return Placed(header, header + 1, last, col, nxt + 1, height + ROW_PT)
+
+
+def write_728(ws, table: Table, f: dict, title: str, *, marked_rows=frozenset(), comments=None) -> Placed:
+    """Table 7-28 on its own sheet, printed landscape one page wide on A4, header repeated on
+    every page, row heights fitted to the wrapped text; a totals row (数量, 处理费用) below.
+    `comments`: data-row index → text shown as a cell comment."""
+    ncol = len(table.headers)
+    widths = WIDTHS_728[:ncol]
+    ws.merge_range(0, 0, 0, ncol - 1, "", f["title"])
+    ws.write_string(0, 0, title, f["title"])
+    ws.set_row(0, 26)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, w)
+    kinds = tuple("center" if j in CENTERED_728 else k for j, k in enumerate(table.kinds))
+    placed = write_table(ws, 1, 0, replace(table, note="", kinds=kinds), f, title="",
+                         marked_rows=marked_rows, widths=widths)
+    total_row = placed.last + 1
+    qty = sum(r[4] or 0 for r in table.rows)
+    fee = round(sum(r[11] or 0 for r in table.rows), 2)
+    ws.write_string(total_row, 0, "合计", f["total"])
+    for j in range(1, ncol):
+        ws.write_blank(total_row, j, None, f["total"])
+    ws.write_number(total_row, 4, qty, f["total_center"])
+    ws.write_number(total_row, 11, fee, f["total_money"])
+    ws.set_row(total_row, ROW_PT + 3)
+    last_row = total_row
+    if table.note:
+        ws.write_string(total_row + 1, 0, table.note, f["note"])
+        last_row += 1
+    for i, text in (comments or {}).items():
+        ws.write_comment(placed.first + i, ncol - 1, text, {"x_scale": 3, "y_scale": 2})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(placed.header_row)
+    ws.print_area(0, 0, last_row, ncol - 1)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.set_footer("&C第 &P 页,共 &N 页")
+    ws.freeze_panes(placed.first, 0)
+    if not placed.empty:
+        ws.autofilter(placed.header_row, 0, placed.last, ncol - 1)
+    return placed
