@@ -7,11 +7,27 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from addin import clock
 from addin.book import policy as P
 from addin.book.columns import COLUMNS
 from addin.book.policy import Policy
 
 NOW = datetime(2026, 11, 23, 12, 0)
+
+
+@pytest.fixture(autouse=True)
+def _clock_reset():
+    """Every test starts on the real clock (or AFTERSALES_TODAY, which puts the whole run on
+    another day) and leaves the clock as it found it."""
+    clock.set_now(None)
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture
+def at():
+    """Set the one clock for this test: `at("2027-02-10")`, `at(datetime(...))`."""
+    return clock.set_now
 
 
 def good_order(n: int = 1, **overrides) -> dict:
