@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from addin.cli.send import log_path, send_command, send_due_command
+from addin.cli.send import send_command, send_due_command
+from addin.mail.sending import log_path
 from addin.mail.due import add_months, due_months, send_date
 from addin.mail.outbox import Ledger, ledger_path, run_lock
 from addin.book.settings import Department, Settings, department_rows, settings_rows

@@ -1,4 +1,4 @@
-"""The service-order sheet's contract (spec/service-order.md) as data.
+"""The service-order sheet's contract (../shared/spec/service-order.md) as data.
 
 One Column per canonical header: the English field name used in code and in the orders
 frame, the Chinese header the dealer sees, the synonyms the reader accepts, the kind of
@@ -79,7 +79,6 @@ COMPUTED_HEADERS: tuple[str, ...] = (
 BY_FIELD = {c.field: c for c in COLUMNS}
 BY_HEADER = {c.header: c for c in COLUMNS}
 FIELDS = tuple(c.field for c in COLUMNS)
-REQUIRED_HEADERS = ("服务单编号", "服务类型", "客户名称", "产品类型")  # enough to recognise the sheet
 
 
 def header_of(field: str) -> str:

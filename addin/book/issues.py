@@ -68,10 +68,6 @@ class Issue:
         }
 
 
-def has_errors(issues) -> bool:
-    return any(i.severity == ERROR for i in issues)
-
-
 def sort_key(issue: Issue):
     return (issue.where.sheet, issue.where.row, issue.where.col, issue.code)
 

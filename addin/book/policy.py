@@ -1,4 +1,4 @@
-"""Warranty, fee and service-promise policy (spec/policy.md) as frozen data.
+"""Warranty, fee and service-promise policy (../shared/spec/policy.md) as frozen data.
 
 `Policy()` holds the spec's defaults; every number is editable in the workbook's policy
 sheets, whose layout is described here as data (POLICY_SHEETS) so the template writer and

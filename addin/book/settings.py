@@ -12,7 +12,6 @@ from decimal import Decimal, InvalidOperation
 from addin.book.issues import ERROR, WARNING, CellRef, Issue
 
 SETTINGS_SHEET = "设置"
-DEPARTMENTS = ("质量部", "研发部", "生产部", "售后服务部")
 SECURITIES = ("ssl", "starttls", "none")
 SETTLEMENT_MODELS = ("按单结算", "包干")
 

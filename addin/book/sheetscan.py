@@ -2,7 +2,7 @@
 
 fastexcel skips leading empty rows and columns, so its table is placed by matching the
 header texts against the first rows read exactly (`_origin`); `rows_frame` builds the same
-text table from Python values (a live Excel book, a RowsBook); merged areas are found by
+text table from Python values (a live Excel book); merged areas are found by
 streaming the sheet XML (`merged_ranges`) and filled with their top-left value.
 """
 from __future__ import annotations

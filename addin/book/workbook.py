@@ -198,23 +198,3 @@ def open_book(path: Path | str) -> Book:
         _fail("corrupt", f"“{path.name}”无法作为 Excel 工作簿读取,文件可能已损坏。")
     return Book(path, cal)
 
-
-class RowsBook:
-    """The same reading interface over sheets already in memory (a live Excel book's values,
-    or rows built in a test): {sheet name: list of rows}."""
-
-    def __init__(self, sheets: dict[str, list[list]], path: Path | None = None):
-        self.path = path
-        self._sheets = {name: [["" if v is None else v for v in row] for row in rows]
-                        for name, rows in sheets.items()}
-        self.sheet_names = list(self._sheets)
-
-    def rows(self, name: str) -> list[list] | None:
-        rows = self._sheets.get(name)
-        return None if rows is None else [list(r) for r in rows]
-
-    def head(self, name: str, n: int = 12) -> list[list]:
-        return [list(r) for r in self._sheets.get(name, [])[:n]]
-
-    def table(self, name: str, head: list[list], wanted=None) -> pd.DataFrame:
-        return rows_frame(self._sheets.get(name, []))

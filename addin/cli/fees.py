@@ -19,7 +19,6 @@ from addin.cli import fail
 from addin.book.issues import WorkbookError
 
 MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim")
-HOURS = ("response_hours", "onsite_hours", "visit_hours", "promise_hours")
 
 
 def _value(key: str, v) -> str:

@@ -18,7 +18,7 @@ from addin.book.issues import WorkbookError
 from addin.mail.mailer import MailError, month_label
 from addin.mail.outbox import LockBusy
 from addin.cli import fail
-from addin.mail.sending import append_log, log_path, send_due, send_workbook_month  # noqa: F401 (log_path: tests)
+from addin.mail.sending import append_log, send_due, send_workbook_month
 
 
 def _fail(code: str, message: str, exit_code: int = 1):

@@ -26,7 +26,7 @@ _SEP = "\n—— 原批注 ——\n"
 
 
 class ExcelRows:
-    """The loader's reading interface (like workbook.RowsBook) over a live book; each sheet is
+    """The loader's reading interface (like workbook.Book) over a live book; each sheet is
     fetched once, in one call for its values."""
 
     def __init__(self, book):
@@ -59,7 +59,7 @@ class ExcelRows:
 
     def table(self, name: str, head: list[list], wanted=None):
         """The sheet as a frame (index = Excel row, columns = Excel column numbers), built from
-        the one read of its values, as workbook.RowsBook does."""
+        the one read of its values."""
         from addin.book.sheetscan import rows_frame
         return rows_frame(self.rows(name) or [])
 

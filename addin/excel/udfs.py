@@ -11,7 +11,7 @@ They use the policy tables (and 设置) of the workbook they are called from: xl
 argument named `caller` with the calling cell and hides it from the function wizard
 (xlwings/udfs.py, call_udf and the VBA wrapper); addin.excel.udf_policy reads the tables once per
 workbook and recalculation burst. Without a caller (a plain call) or without policy sheets:
-the defaults of spec/policy.md. The numbers a dealer changes most can still be passed as
+the defaults of ../shared/spec/policy.md. The numbers a dealer changes most can still be passed as
 optional arguments (one value for the whole call), which win over the tables (e.g.
 =SVC_TRAVEL_FEE(U2, 20, 1.5)). On Linux `xw.func` is a no-op and these are plain functions
 (tested as such); in Excel the xlwings add-in imports this module (the template's

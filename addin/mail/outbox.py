@@ -24,7 +24,6 @@ from datetime import datetime
 from pathlib import Path
 
 PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
-STATE_LABELS = {PENDING: "待发送", SENDING: "发送中", SENT: "已发送", FAILED: "失败", UNKNOWN: "状态不明"}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (

@@ -1,4 +1,4 @@
-"""The rules of the service-order sheet (spec/service-order.md), each a function that
+"""The rules of the service-order sheet (../shared/spec/service-order.md), each a function that
 returns Issues; CHECKS lists them and `validate` runs them all.
 
 Every rule is vectorised over the orders frame: a boolean mask picks the offending rows,

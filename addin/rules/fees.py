@@ -1,7 +1,7 @@
 """Customer fees, the factory claim and service-promise timings, vectorised over the frame.
 
 `compute(wb)` → one row per order (columns in RESULT_COLUMNS, docs/architecture.md).
-Rules (spec/policy.md, every number from `Policy`):
+Rules (../shared/spec/policy.md, every number from `Policy`):
 - In warranty the customer pays nothing; out of warranty: parts + labour + night + travel.
 - travel = max(0, km − free_radius_km) × travel_rate (km to the metre; exactly 30 km → 0).
 - night = night_rate × labour when the visit [arrival, leave) touches [21:00, 08:00): arriving

@@ -11,6 +11,7 @@ from addin.rules.checks import validate
 from addin.book.issues import ERROR, Issue, sort_key
 from addin.book.parse import parse_orders
 from addin.book.policy import Policy
+from addin.book.policy_sheet import load_policy
 from addin.book.records import OrderSheet
 from addin.book.settings import SETTINGS_SHEET, Settings, settings_from_rows
 from addin.book.workbook import open_book
@@ -31,29 +32,14 @@ class Loaded:
                 if i.severity == ERROR and i.where.sheet == self.orders.sheet}
         return rows & set(self.orders.frame.index)
 
-    def error_cells(self) -> dict[str, set[int]]:
-        """field → rows where that field has an error (for 'not computable' decisions)."""
-        by_col = {c: f for f, c in self.orders.cols.items()}
-        out: dict[str, set[int]] = {}
-        for i in self.issues:
-            if i.severity == ERROR and i.where.sheet == self.orders.sheet and i.where.col in by_col:
-                out.setdefault(by_col[i.where.col], set()).add(i.where.row)
-        return out
 
-
-def _policy(book) -> tuple[Policy, list[Issue]]:
-    try:
-        from addin.book.policy_sheet import load_policy
-    except ModuleNotFoundError:      # the policy loader lands with the fees issue
-        return Policy(), []
-    return load_policy(book.rows)
 
 
 def load_book(book, now: datetime | None = None, path: Path | None = None) -> Loaded:
-    """Parse and check an opened book (workbook.Book or workbook.RowsBook)."""
+    """Parse and check an opened book (workbook.Book or excel.livebook.ExcelRows)."""
     rows = book.rows(SETTINGS_SHEET)
     settings, issues = settings_from_rows(rows) if rows is not None else (Settings(), [])
-    policy, policy_issues = _policy(book)
+    policy, policy_issues = load_policy(book.rows)
     orders, parse_issues = parse_orders(book)
     issues += policy_issues + parse_issues
     issues += validate(orders, policy, settings, now=now)

@@ -1,6 +1,6 @@
 """三包 (warranty) verdict per order, and the rule it rests on, vectorised over the frame.
 
-Rules (spec/policy.md; every number from `Policy`):
+Rules (../shared/spec/policy.md; every number from `Policy`):
 - The period starts at the purchase (invoice) date; without one, at the production date +
   `no_invoice_grace_days`.
 - Boundaries are inclusive, by calendar day of 报修时间: a period of N days ends on start + N
