@@ -11,7 +11,7 @@ from addin.rules.loader import load_workbook
 from addin.book.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                           RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows,
                           promise_rows, rates_rows, warranty_rows)
-from addin.book.policy_sheet import clock, load_policy
+from addin.book.policy_sheet import clock, load_policy, split_parts
 from addin.book.template import build_template
 from addin.book.workbook import open_book
 from tests.conftest import NOW, good_order, write_orders
@@ -170,3 +170,9 @@ def test_load_policy__no_policy_sheets_at_all_gives_one_warning():
     assert policy == Policy()
     assert [(i.code, i.severity) for i in issues] == [("policy-sheets-missing", "warning")]
     assert "三包政策" in issues[0].message and "厂家结算标准" in issues[0].message
+
+
+def test_split_parts__every_separator():
+    assert split_parts("液晶屏、遥控器,电源板;逻辑板，高频头；背光板\n主板") == [
+        "液晶屏", "遥控器", "电源板", "逻辑板", "高频头", "背光板", "主板"]
+    assert split_parts(None) == [] and split_parts("") == []

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from addin.book.policy import Policy, WarrantyTerms
-from addin.rules.warranty import add_months, split_parts, verdicts
+from addin.rules.warranty import add_months, verdicts
 from tests.order_frames import frame
 
 
@@ -24,12 +24,6 @@ def test_add_months__keeps_the_day_or_takes_the_months_last_day():
     got = add_months(dates, months)
     assert list(got[:3].dt.strftime("%Y-%m-%d")) == ["2026-03-01", "2024-02-29", "2025-02-28"]
     assert pd.isna(got[3])
-
-
-def test_split_parts__every_separator():
-    assert split_parts("液晶屏、遥控器,电源板;逻辑板，高频头；背光板\n主板") == [
-        "液晶屏", "遥控器", "电源板", "逻辑板", "高频头", "背光板", "主板"]
-    assert split_parts(None) == [] and split_parts("") == []
 
 
 @pytest.mark.parametrize("reported, inside", [

@@ -15,6 +15,7 @@ rows; the header may sit anywhere in the first 10 rows).
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import replace
@@ -26,13 +27,20 @@ from addin.book.issues import ERROR, WARNING, CellRef, Issue
 from addin.book.policy import (PARAMS, PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET,
                      RATES_HEADERS, RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, FactoryRate,
                      Policy, WarrantyTerms)
-from addin.rules.warranty import split_parts
 
 HEADER_SCAN_ROWS = 10
 INT_FIELDS = {"return_days": 0, "exchange_days": 0, "no_invoice_grace_days": 0,
               "repairs_before_exchange": 1, "fraud_gap_days": 0, "max_onsite_hours": 1}  # → minimum
 TIME_FIELDS = ("night_start", "night_end")
 MAX_NIGHT_RATE = Decimal(5)
+PART_SEPARATORS = re.compile(r"[、,;，；\n\r]+")
+
+
+def split_parts(text) -> list[str]:
+    """A 主要部件 cell '液晶屏、遥控器;电源板' → ['液晶屏', '遥控器', '电源板']."""
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return []
+    return [p.strip() for p in PART_SEPARATORS.split(str(text)) if p.strip()]
 
 
 class Bad(ValueError):

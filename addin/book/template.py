@@ -19,7 +19,7 @@ import xlsxwriter
 from addin.book.columns import (CHOICE, COLUMNS, COMPUTED_HEADERS, DATE, DATETIME, INT, MONEY, NUMBER,
                       SHEET_NAME, Column)
 from addin.book.files import atomic_path
-from addin.report.xlsxout import text_units
+from addin.book.cells import text_units
 from addin.book.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                      RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows,
                      promise_rows, rates_rows, warranty_rows)

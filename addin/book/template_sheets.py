@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from addin.report.xlsxout import write_value
+from addin.book.cells import write_value
 from addin.book.columns import CITY_TIERS, DATE, DATETIME, INT, MONEY, NUMBER, YES_NO
 from addin.book.settings import SECURITIES, SETTINGS_SHEET, SETTLEMENT_MODELS, Settings, department_rows, settings_rows
 

@@ -12,11 +12,9 @@ planned (sheetpages).
 """
 from __future__ import annotations
 
-from numbers import Number
-
 from dataclasses import dataclass, replace
-from datetime import date, datetime
 
+from addin.book.cells import text_units, write_value
 from addin.report.tables import Table
 
 FONT = "Microsoft YaHei"
@@ -70,29 +68,6 @@ def formats(book) -> dict:
     f["total_center"] = book.add_format({**base, "bold": True, "border": 1, "top": 2, "align": "center"})
     f["total_money"] = book.add_format({**base, "bold": True, "border": 1, "top": 2, "num_format": "#,##0.00"})
     return f
-
-
-def write_value(ws, row: int, col: int, value, kind: str, fmt) -> None:
-    """One cell with its own type: strings stay strings whatever they start with (a comment
-    '=好评' never becomes a formula), bools become 是/否, Decimal a number. `kind` is the
-    column's kind, for the format chosen by the caller."""
-    if value is None:
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
-    elif isinstance(value, bool):
-        ws.write_string(row, col, "是" if value else "否", fmt)
-    elif isinstance(value, (datetime, date)):
-        ws.write_datetime(row, col, value, fmt)
-    elif isinstance(value, Number):
-        ws.write_number(row, col, float(value), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
-
-
-def text_units(text: str) -> int:
-    """Width of a text in column-width units: a CJK character (or full-width sign) is 2."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def text_lines(text: str, width: float) -> int:

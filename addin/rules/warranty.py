@@ -33,15 +33,7 @@ FAULT_TYPES = ("维修", "退换货")
 REPAIR = "维修"
 IN_KINDS = ("退货期", "换货期", "整机保修", "主要部件保修")
 OUT = "保外"
-PART_SEPARATORS = re.compile(r"[、,;，；\n\r]+")
 MAX_ROUNDS = 10
-
-
-def split_parts(text) -> list[str]:
-    """'液晶屏、遥控器;电源板' → ['液晶屏', '遥控器', '电源板']."""
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return []
-    return [p.strip() for p in PART_SEPARATORS.split(str(text)) if p.strip()]
 
 
 def main_parts_replaced(parts: pd.Series, category: pd.Series, policy: Policy) -> pd.Series:
