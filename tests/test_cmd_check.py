@@ -5,6 +5,7 @@ import hashlib
 import json
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from addin.cli import main
@@ -71,3 +72,42 @@ def test_check_cli__annotates_a_workbook_without_policy_sheets(make_book, tmp_pa
     assert result.exit_code == 0, result.output
     rows = list(openpyxl.load_workbook(out)["校验结果"].iter_rows(values_only=True))
     assert [r[5] for r in rows[1:]] == ["policy-sheets-missing"]
+
+
+def test_check_cli__an_empty_template_is_a_normal_workbook(tmp_path):
+    from addin.book.template import build_template
+    path = build_template(tmp_path / "新服务单.xlsx")
+    result = run(path)
+    assert result.exit_code == 0, result.output
+    assert "还没有服务单" in result.output and "错误[" not in result.output
+    as_json = run(path, "--json")
+    assert as_json.exit_code == 0 and json.loads(as_json.output) == []
+
+
+def _issues_book(make_book):
+    """Three issues with long messages (a phone, a duplicate number, a negative fee)."""
+    return make_book([good_order(1, 联系电话="12345"), good_order(2), good_order(3, 服务单编号="FW202610002"),
+                      good_order(4, 工时费=-80)])
+
+
+def test_check_cli__without_a_terminal_each_issue_is_one_whole_line(make_book):
+    from addin.rules.loader import load_workbook
+    path = _issues_book(make_book)
+    expected = load_workbook(path).issues
+    result = CliRunner().invoke(main, ["check", str(path)], env={"COLUMNS": "80"})
+    lines = result.output.splitlines()
+    assert len(lines) == len(expected) + 1                            # the issues, then the summary
+    for line, issue in zip(lines, expected):
+        assert line == f"服务单!{issue.where.a1} 错误 {issue.code} {issue.message}"
+    assert "─" not in result.output and "│" not in result.output
+
+
+@pytest.mark.parametrize("columns, table", [("80", False), ("160", True)])
+def test_check_cli__a_terminal_gets_a_table_only_when_it_is_wide(make_book, monkeypatch, columns, table):
+    from addin.cli import output
+    monkeypatch.setattr(output, "on_terminal", lambda: True)
+    result = CliRunner().invoke(main, ["check", str(_issues_book(make_book))], env={"COLUMNS": columns})
+    assert ("┃" in result.output) is table
+    assert "phone-invalid" in result.output and "order-no-duplicate" in result.output
+    if table:
+        assert max(len(line) for line in result.output.splitlines()[:-1]) <= int(columns)

@@ -105,4 +105,16 @@ def test_unreadable_workbook_exit_2(tmp_path, name, content):
 
 def test_bad_month_is_a_usage_error(book):
     result = run(book, "--month", "2025-13")
-    assert result.exit_code == 2 and "不是月份" in result.output
+    assert result.exit_code == 4 and "不是月份" in result.output
+
+
+def test_table__without_a_terminal_one_line_per_order_with_the_whole_number(tmp_path):
+    long_no = "FW2026100123-加急-二次上门"
+    path = write_workbook(tmp_path / "长编号.xlsx", [order(1, order_no=long_no), order(2, **OUT, labour_fee=80)])
+    result = CliRunner().invoke(main, ["fees", str(path), "--explain"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"第2行 {long_no} 保内 保修至") and "客户应付 0.00" in lines[0]
+    assert lines[1].startswith("    三包期内")                         # --explain: the formula below
+    assert lines[2].startswith("第3行 FW002 保外") and "客户应付 80.00" in lines[2]
+    assert "│" not in result.output

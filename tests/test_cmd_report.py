@@ -18,7 +18,7 @@ def test_report_command_errors_are_one_chinese_line(tmp_path):
     path = write_workbook(tmp_path / "服务单.xlsx")
     runner = CliRunner()
     bad_month = runner.invoke(main, ["report", str(path), "--month", "2026-13"])
-    assert bad_month.exit_code == 2 and "month-invalid" in bad_month.output and "Traceback" not in bad_month.output
+    assert bad_month.exit_code == 4 and "month-invalid" in bad_month.output and "Traceback" not in bad_month.output
     missing = runner.invoke(main, ["report", str(tmp_path / "无.xlsx"), "--month", "2026-10"])
     assert missing.exit_code == 2 and "错误[" in missing.output
     into_own_folder = runner.invoke(main, ["report", str(path), "--month", "2026-10", "--out", str(tmp_path)])

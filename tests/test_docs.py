@@ -17,3 +17,13 @@ def test_docs__architecture_links_resolve():
     folder = Path(__file__).resolve().parent.parent / "docs"
     for name in ("template.md", "fees.md", "report.md", "print.md", "mail.md", "excel.md"):
         assert f"({name})" in DOC and (folder / name).is_file()
+
+
+def test_docs__architecture_names_every_module_of_every_stage():
+    root = Path(__file__).resolve().parent.parent / "addin"
+    rows = {line.split("|")[1].strip(" `"): line for line in DOC.splitlines() if line.startswith("| `addin/")}
+    for stage in ("book", "rules", "report", "mail", "demo", "excel", "cli"):
+        row = rows[f"addin/{stage}/"]
+        missing = [p.stem for p in (root / stage).glob("*.py")
+                   if p.stem != "__init__" and f"`{p.stem}`" not in row and stage != "cli"]
+        assert missing == [], stage

@@ -131,12 +131,20 @@ def test_import_replies__asks_for_the_files_when_the_folder_is_empty(tmp_path):
     assert (tmp_path / "回复").is_dir() and "回复" in line
 
 
-def test_send__runs_send_due_on_the_saved_file(tmp_path, monkeypatch):
-    seen = []
-    monkeypatch.setattr(excel, "_cli", lambda args: (seen.append(args) or (0, "没有到期的月份。")))
-    book = _book(_orders(2), fullname=str(tmp_path / "服务单.xlsx"))
-    assert excel.send(book).endswith("没有到期的月份。")
-    assert seen == [["send-due", str(tmp_path / "服务单.xlsx")]]
+def test_send__sends_the_due_months_of_the_saved_file(tmp_path, monkeypatch, at):
+    """The button runs the same core as `send-due` (no SMTP server: .eml files in 发件箱)."""
+    for key in ("HOST", "PORT", "USER", "PASSWORD", "SECURITY"):
+        monkeypatch.delenv(f"AFTERSALES_SMTP_{key}", raising=False)
+    orders = [good_order(i, 报修时间=datetime(2026, 9, 3, 9, 30), 首次响应时间=datetime(2026, 9, 3, 9, 50),
+                         到达现场时间=datetime(2026, 9, 3, 14), 离开现场时间=datetime(2026, 9, 3, 15))
+              for i in (1, 2)]
+    path = write_orders(tmp_path / "服务单.xlsx", orders)
+    at("2026-10-20")
+    book = _book(orders, fullname=str(path))
+    line = excel.send(book)
+    assert line.startswith("发送反馈(按已保存的工作簿)") and book.app.status_bar == line and not book.app.alerts
+    assert len(list((tmp_path / "发件箱").glob("2026-09_*.eml"))) == 4
+    assert excel.send(book).endswith("没有到期未发送的月份。")        # once only, as the command
 
 
 def test_handlers__take_book_first_and_do_nothing_at_import():
@@ -180,3 +188,10 @@ def test_a_click_makes_the_worksheet_functions_reread_the_policy():
     udf_policy.CACHE._entries["某工作簿"] = object()
     excel.check(_book(_orders(3, bad=0)))
     assert udf_policy.CACHE._entries == {}
+
+
+def test_check__an_empty_sheet_says_there_are_no_orders_yet_without_an_alarm():
+    book = _book([])
+    line = excel.check(book)
+    assert "还没有服务单" in line and line.startswith("校验完成")
+    assert book.app.alerts == [] and book.app.status_bar == line

@@ -113,4 +113,4 @@ def test_cli__install_prints_what_it_registered(job, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "send-due" in result.output and run.crontab.strip() in result.output
     bad = CliRunner().invoke(cmd_schedule.command, ["install", str(job.workbook), "--at", "7点"])
-    assert bad.exit_code == 1 and "09:00" in bad.output
+    assert bad.exit_code == 4 and "09:00" in bad.output

@@ -132,7 +132,7 @@ def test_send__open_or_malformed_month_refused(book):
     this_month = date.today().strftime("%Y-%m")
     assert _run(send_command, [book, "--month", this_month], None).exit_code == 1
     bad = _run(send_command, [book, "--month", "2026-13"], None)
-    assert bad.exit_code == 1 and "2026-10" in bad.output
+    assert bad.exit_code == 4 and "2026-10" in bad.output
 
 
 def test_send__unreadable_workbook_exit_2(tmp_path):

@@ -59,7 +59,6 @@ BAD = {
     "too-many-rows-nodim": lambda p: big_xlsx(p, 1_000_000, dimension=False),
     "no-order-sheet": lambda p: write_orders(p, [], headers=["甲", "乙", "丙"], sheet="Sheet1"),
     "empty-sheet": lambda p: write_orders(p, [], headers=[""]),
-    "no-orders": lambda p: write_orders(p, []),
 }
 
 

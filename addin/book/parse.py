@@ -124,8 +124,6 @@ def parse_orders(book: Book) -> tuple[OrderSheet, list[Issue]]:
     name, head, header, fields, dates = find_order_sheet(book)
     wanted = {c + 1 for c in (*fields, *dates)} | {1, 2, 3, 4}
     body = data_rows(book.table(name, head, wanted), header + 1)
-    if body.empty:
-        raise WorkbookError("no-orders", f"工作表“{name}”只有表头,还没有任何服务单。")
     index = pd.Index(body.index, name="row")
     sheet = OrderSheet(name, header + 1, {f: c + 1 for c, f in fields.items()}, pd.DataFrame(index=index),
                        {c + 1: str(v) for c, v in enumerate(head[header]) if v != ""})

@@ -1,28 +1,36 @@
 """The command line: `aftersales COMMAND`. Parses arguments, calls the core, prints.
 
-Commands live in the modules named in COMMANDS and are imported only when used, so
-`aftersales --help` and the Excel buttons stay quick. Every module exposes a click
-command named `command` (or a group).
+Owns: the list of commands (COMMANDS), the one way a command ends with an error (`fail`), click
+in Chinese with the exit codes every command shares (zh), faults of the program logged for
+support (crash), and one thin module per command (check, fees, report, replies, send, schedule,
+addin, demo, template). Commands are imported only when used, so `aftersales --help` stays quick;
+each module exposes a click command named `command` (or `<name>_command`).
+
+Exit codes: 0 done, 1 the clerk has something to fix (errors found, mail failed), 2 the workbook
+(or another input file) cannot be read, 3 a fault of the program (traceback in the log), 4 a
+usage error (unknown option, missing argument, a month like 2026-13).
 
 The top of the pipeline: may import every other stage; nothing imports it but the entry point
-(`aftersales = addin.cli:main`). The modules beside this one (check, fees, report, …) are one
-thin command each.
+(`aftersales = addin.cli:main`).
 """
 from __future__ import annotations
 
 import importlib
-import os
 import sys
-import traceback
 from typing import NoReturn
 
 import click
+
+from addin.cli import zh
+
+zh.install()
 
 
 def fail(code: str, message: str, exit_code: int = 2) -> NoReturn:
     """End a command with one Chinese line `错误[code]:message` on stderr and an exit code."""
     click.echo(f"错误[{code}]:{message}", err=True)
     sys.exit(exit_code)
+
 
 # name → (module, short help shown by `aftersales --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -39,7 +47,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(zh.Group):
     def list_commands(self, ctx):
         return list(COMMANDS)
 
@@ -47,37 +55,25 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module = importlib.import_module(COMMANDS[name][0])
-        attr = name.replace("-", "_") + "_command" if hasattr(
-            module, name.replace("-", "_") + "_command") else "command"
-        return getattr(module, attr)
-
-    def invoke(self, ctx):
-        """A fault of the program still ends in one Chinese line (exit 3), not a traceback;
-        AFTERSALES_DEBUG=1 shows the traceback for a developer."""
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit,
-                KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
-            if os.environ.get("AFTERSALES_DEBUG"):
-                traceback.print_exc()
-            fail("internal", f"程序内部错误({type(exc).__name__}: {exc})。原文件没有被改动;"
-                             "请把这一行发给技术支持,或设置 AFTERSALES_DEBUG=1 查看详情。", 3)
+        attr = name.replace("-", "_") + "_command"
+        return getattr(module, attr if hasattr(module, attr) else "command")
 
     def format_commands(self, ctx, formatter):
-        rows = [(name, help_) for name, (_, help_) in COMMANDS.items()]
-        with formatter.section("命令 Commands"):
-            formatter.write_dl(rows)
+        with formatter.section("命令"):
+            formatter.write_dl([(name, help_) for name, (_, help_) in COMMANDS.items()])
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="aftersales")
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             exit_codes={0: "完成", 1: "有需要处理的问题(见各命令)", 2: "工作簿或输入文件无法读取"})
+@click.version_option(package_name="aftersales", message="%(prog)s 版本 %(version)s",
+                      help="显示版本号并退出。")
 def main():
     """售后服务助手 aftersales:检查服务单、计算三包和费用、生成月报、发送厂家反馈。
 
+    每个命令的用法和例子:aftersales 命令 --help。
+
     \b
-    例 Examples:
+    例:
       aftersales demo --out demo-out
       aftersales check 服务单.xlsx --annotate 服务单_校验.xlsx
       aftersales report 服务单.xlsx --month 2026-10

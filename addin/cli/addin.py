@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from addin.cli import fail
+from addin.cli.zh import Group
 from addin.book.issues import WorkbookError
 from addin.excel.xlam import ADDIN_NAME, AddinConfig, build_xlam
 
@@ -64,18 +65,30 @@ def _fail(err: WorkbookError):
     fail(err.code, err.message, 2)
 
 
-@click.group(name="addin")
+@click.group(name="addin", cls=Group, exit_codes={0: "完成", 2: "无法生成或安装"})
 def command():
-    """生成并安装 Excel 加载项(.xlam,功能区“售后服务”选项卡)。"""
+    """生成并安装 Excel 加载项(.xlam,功能区“售后服务”选项卡)。
+
+    \b
+    例:
+      aftersales addin build --out 加载项
+      aftersales addin install
+    """
 
 
-@command.command("build")
+@command.command("build", exit_codes={0: "已生成", 2: "无法写入"})
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="加载项写入的文件夹")
-@click.option("--python", "python", default="", help="Excel 所在 Windows 电脑上 python.exe 的完整路径"
-              "(写入加载项配置 Interpreter_Win;不填则使用 PATH 中的 python)")
+              show_default=True, metavar="文件夹", help="加载项写入的文件夹")
+@click.option("--python", "python", default="", metavar="路径", help="Excel 所在 Windows 电脑上 python.exe 的完整路径"
+              "(写入加载项配置 Interpreter_Win;不填则使用系统路径中的 python)")
 def build_command(out_dir: Path, python: str):
-    """生成 aftersales.xlam(任何系统都可以,无需 Excel)。"""
+    """生成 aftersales.xlam(任何系统都可以,无需 Excel)。
+
+    \b
+    例:
+      aftersales addin build --out 加载项
+      aftersales addin build --python "C:\\Python312\\python.exe"
+    """
     try:
         path = build_xlam(out_dir, AddinConfig(interpreter_win=python))
     except WorkbookError as err:
@@ -83,9 +96,14 @@ def build_command(out_dir: Path, python: str):
     click.echo(f"已生成加载项:{path}")
 
 
-@command.command("install")
+@command.command("install", exit_codes={0: "已安装(不是 Windows 时只说明怎么做)", 2: "无法安装"})
 def install_command():
-    """把加载项装进 Excel 的启动文件夹,并让它使用当前的 Python(仅 Windows)。"""
+    """把加载项装进 Excel 的启动文件夹,并让它使用当前的 Python(仅 Windows)。
+
+    \b
+    例:
+      aftersales addin install
+    """
     try:
         plan = install_plan(sys.platform, dict(os.environ), sys.executable)
         if plan.folder is None:

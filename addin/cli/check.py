@@ -8,44 +8,54 @@ from pathlib import Path
 import click
 
 from addin.cli import fail
+from addin.cli.output import print_rows
+from addin.cli.zh import Command
 from addin.book.issues import ERROR, WorkbookError
 
 
 def summary_line(wb) -> str:
     errors = sum(1 for i in wb.issues if i.severity == ERROR)
     warnings = len(wb.issues) - errors
-    bad = len(wb.error_rows)
+    if wb.no_orders:
+        return wb.no_orders + (f"其他工作表:错误 {errors} 个,提醒 {warnings} 个。" if wb.issues else "")
     return (f"共 {len(wb.orders.frame)} 张服务单(工作表“{wb.orders.sheet}”):"
-            f"错误 {errors} 个,提醒 {warnings} 个,有错误的服务单 {bad} 张。")
+            f"错误 {errors} 个,提醒 {warnings} 个,有错误的服务单 {len(wb.error_rows)} 张。")
 
 
-def print_table(issues, limit: int) -> None:
-    from rich.console import Console
+def issue_line(i) -> str:
+    """One issue on one line, for output without a terminal: `服务单!D5 错误 phone-invalid 联系电话…`."""
+    return f"{i.where.sheet}!{i.where.a1} {'错误' if i.severity == ERROR else '提醒'} {i.code} {i.message}"
+
+
+def _table(issues):
     from rich.table import Table
 
     table = Table(title="校验结果", show_lines=False)
     for name in ("单元格", "列", "级别", "代码", "说明"):
-        table.add_column(name, overflow="fold")
-    for i in issues[:limit]:
+        table.add_column(name, overflow="fold", no_wrap=name in ("单元格", "代码"))
+    for i in issues:
         level = "[red]错误[/red]" if i.severity == ERROR else "[yellow]提醒[/yellow]"
         table.add_row(f"{i.where.sheet}!{i.where.a1}", i.column, level, i.code, i.message)
-    console = Console()
+    return table
+
+
+def print_table(issues, limit: int) -> None:
+    """The issues (at most `limit`): a table on a terminal, one line each otherwise."""
     if issues:
-        console.print(table)
-    if len(issues) > limit:
-        console.print(f"……另有 {len(issues) - limit} 个问题未显示(用 --limit 调整,或 --annotate 查看全部)。")
+        shown = issues[:limit]
+        print_rows(lambda: _table(shown), [issue_line(i) for i in shown], len(issues), "个问题",
+                   "用 --limit 调整,或 --annotate 查看全部")
 
 
-def fail_unreadable(error: WorkbookError) -> None:
-    fail(error.code, error.message, 2)
-
-
-@click.command(help="校验服务单工作表。退出码:0 无错误(可有提醒),1 有错误,2 文件无法读取。\n\n"
+@click.command(cls=Command, exit_codes={0: "没有错误(可以有提醒;也包括还没有服务单的空白工作簿)",
+                                        1: "有错误", 2: "文件无法读取"},
+               help="校验服务单工作表:每个问题的单元格、代码、级别和说明。\n\n"
+                    "在终端里显示为表格;输出到文件或计划任务时每个问题一行。\n\n"
                     "例:aftersales check 服务单.xlsx --annotate 服务单_校验.xlsx")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出每个问题(sheet, cell, row, column, code, severity, message)")
-@click.option("--annotate", type=click.Path(path_type=Path), help="另存一份标注副本:问题单元格标色加批注,并附“校验结果”工作表")
-@click.option("--limit", default=200, show_default=True, help="表格中最多显示的问题数")
+@click.option("--annotate", type=click.Path(path_type=Path), metavar="副本.xlsx", help="另存一份标注副本:问题单元格标色加批注,并附“校验结果”工作表")
+@click.option("--limit", default=200, show_default=True, metavar="数量", help="表格中最多显示的问题数")
 def command(workbook: Path, as_json: bool, annotate: Path | None, limit: int) -> None:
     from addin.rules.loader import load_workbook
     from addin.book.patch import check_patch, write_copy
@@ -55,7 +65,7 @@ def command(workbook: Path, as_json: bool, annotate: Path | None, limit: int) ->
         if annotate:
             write_copy(check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), workbook, annotate)
     except WorkbookError as error:
-        fail_unreadable(error)
+        fail(error.code, error.message, 2)
     if as_json:
         click.echo(json.dumps([i.as_dict() for i in wb.issues], ensure_ascii=False, indent=1))
     else:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from addin.cli.zh import Command
+
 
 def last_complete_month(today: date) -> str:
     first = today.replace(day=1)
@@ -77,12 +79,14 @@ def run_send(wb, month: str, report) -> None:
         click.echo(line)
 
 
-@click.command(help="在内置示例数据上运行整套流程:生成示例工作簿 → 校验 → 三包和费用 → 月报和部门反馈包 → "
+@click.command(cls=Command, exit_codes={0: "完成", 2: "无法写入输出文件夹或生成报告"},
+               help="在内置示例数据上运行整套流程:生成示例工作簿 → 校验 → 三包和费用 → 月报和部门反馈包 → "
                     "发送(未配置邮件服务器时存为 .eml 文件)。不需要 Excel,也不需要邮件服务器。\n\n"
                     "例:aftersales demo --out demo-out")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("aftersales-demo"), show_default=True,
+              metavar="文件夹",
               help="输出文件夹")
-@click.option("--month", help="示例数据的最后一个月(默认:上一个完整月份),如 2026-10")
+@click.option("--month", metavar="YYYY-MM", help="示例数据的最后一个月(默认:上一个完整月份),如 2026-10")
 def command(out: Path, month: str | None) -> None:
     from addin.cli import fail
     from addin.book.issues import WorkbookError

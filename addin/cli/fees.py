@@ -16,6 +16,8 @@ import click
 import pandas as pd
 
 from addin.cli import fail
+from addin.cli.output import print_rows
+from addin.cli.zh import Command
 from addin.book.issues import WorkbookError
 
 MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim")
@@ -63,26 +65,43 @@ def summary_lines(result: pd.DataFrame, settings, month: str | None = None) -> l
     return lines
 
 
-def print_table(result: pd.DataFrame, limit: int, explain: bool = False) -> None:
-    from rich.console import Console
+def _cells(row, r) -> list[str]:
+    """The table's cells of one order: row, number, verdict, until, money ×4, hours, late."""
+    verdict = "无法计算" if not r.computable else ("保内" if r.in_warranty else "保外")
+    money = ["" if pd.isna(r[k]) else f"{r[k]:.2f}" for k in MONEY]
+    until = "" if pd.isna(r.warranty_until) else r.warranty_until.strftime("%Y-%m-%d")
+    hours = "" if pd.isna(r.onsite_hours) else f"{r.onsite_hours:g}"
+    return [str(row), str(r.order_no or ""), verdict, until, *money, hours, {True: "是", False: "否"}.get(r.late, "")]
+
+
+def order_line(row, r, explain: bool = False) -> str:
+    """One order on one line (output without a terminal); the explanation on the next, indented."""
+    c = _cells(row, r)
+    line = (f"第{c[0]}行 {c[1] or '(无编号)'} {c[2]}" + (f" 保修至{c[3]}" if c[3] else "")
+            + f" 客户应付 {c[6] or '-'} 厂家结算 {c[7] or '-'} 交通费 {c[4] or '-'} 夜间 {c[5] or '-'}"
+            + (f" 上门 {c[8]} 小时" if c[8] else "") + (" 超时" if c[9] == "是" else ""))
+    return line + (f"\n    {r.explanation}" if explain and r.explanation else "")
+
+
+def _table(rows, explain: bool):
     from rich.table import Table
 
     table = Table(title="三包与费用", show_lines=explain)
     names = ("行", "服务单编号", "三包", "保修至", "交通费", "夜间", "客户应付", "厂家结算", "上门小时", "超时")
     for name in names + (("计算说明",) if explain else ()):
-        table.add_column(name, overflow="fold", no_wrap=name != "计算说明")
-    for row, r in result.head(limit).iterrows():
-        verdict = "无法计算" if not r.computable else ("保内" if r.in_warranty else "保外")
-        money = ["" if pd.isna(r[k]) else f"{r[k]:.2f}" for k in MONEY]
-        until = "" if pd.isna(r.warranty_until) else r.warranty_until.strftime("%Y-%m-%d")
-        hours = "" if pd.isna(r.onsite_hours) else f"{r.onsite_hours:g}"
-        late = {True: "[red]是[/red]", False: "否"}.get(r.late, "")
-        cells = [str(row), str(r.order_no or ""), verdict, until, *money, hours, late]
+        table.add_column(name, overflow="fold", no_wrap=name in ("行", "服务单编号"))
+    for row, r in rows.iterrows():
+        cells = _cells(row, r)
+        cells[9] = "[red]是[/red]" if cells[9] == "是" else cells[9]
         table.add_row(*cells, *([r.explanation] if explain else []))
-    console = Console()
-    console.print(table)
-    if len(result) > limit:
-        console.print(f"……另有 {len(result) - limit} 张未显示(用 --limit 调整,或 --json 查看全部)。")
+    return table
+
+
+def print_table(result: pd.DataFrame, limit: int, explain: bool = False) -> None:
+    """The orders (at most `limit`): a table on a terminal, one line each otherwise."""
+    rows = result.head(limit)
+    print_rows(lambda: _table(rows, explain), [order_line(row, r, explain) for row, r in rows.iterrows()],
+               len(result), "张", "用 --limit 调整,或 --json 查看全部")
 
 
 def _month(ctx, param, value):
@@ -98,14 +117,16 @@ def _annotate(wb, result, workbook: Path, out: Path) -> None:
     write_copy(result_patch(wb, result), workbook, out)
 
 
-@click.command(help="三包判定、客户收费、厂家结算和服务时效。退出码:0 全部可计算,1 有服务单因数据错误"
-                    "无法计算,2 文件无法读取。\n\n例:aftersales fees 服务单.xlsx --month 2026-10")
+@click.command(cls=Command, exit_codes={0: "全部可计算", 1: "有服务单因数据错误无法计算", 2: "文件无法读取"},
+               help="三包判定、客户收费、厂家结算和服务时效。\n\n"
+                    "在终端里显示为表格;输出到文件或计划任务时每张服务单一行。\n\n"
+                    "例:aftersales fees 服务单.xlsx --month 2026-10")
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--month", callback=_month, help="只看这个月报修的服务单,如 2026-10")
+@click.option("--month", callback=_month, metavar="YYYY-MM", help="只看这个月报修的服务单,如 2026-10")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出,每张服务单一个对象(金额为两位小数的数字)")
-@click.option("--annotate", type=click.Path(path_type=Path), help="另存一份副本,填好三包判定、费用、时效等计算列")
+@click.option("--annotate", type=click.Path(path_type=Path), metavar="副本.xlsx", help="另存一份副本,填好三包判定、费用、时效等计算列")
 @click.option("--explain", is_flag=True, help="表格中加一列“计算说明”(每张单的算式)")
-@click.option("--limit", default=200, show_default=True, help="表格中最多显示的服务单数")
+@click.option("--limit", default=200, show_default=True, metavar="数量", help="表格中最多显示的服务单数")
 def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | None, explain: bool,
             limit: int) -> None:
     from addin.rules.fees import compute, month_mask

@@ -9,13 +9,19 @@ from pathlib import Path
 
 import click
 
+from addin.cli.zh import Command, Group
 
-@click.group(help="各部门改进回复:导入寄回的反馈包,查看未回复事项。")
+
+@click.group(cls=Group, exit_codes={0: "完成", 1: "有回复行无法导入", 2: "文件找不到或无法读取"},
+             help="各部门改进回复:导入寄回的反馈包,查看未回复事项。\n\n"
+                  "例:aftersales replies import 服务单.xlsx 2026年10月_售后反馈_研发部.xlsx\n\n"
+                  "例:aftersales replies status 服务单.xlsx --all")
 def command() -> None:
     pass
 
 
-@command.command("import", help="把部门寄回的反馈包(.xlsx)中“改进回复”表导入跟踪记录。\n\n"
+@command.command("import", exit_codes={0: "已导入", 1: "有回复行无法导入(见错误行)", 2: "文件找不到或无法读取"},
+                 help="把部门寄回的反馈包(.xlsx)中“改进回复”表导入跟踪记录。\n\n"
                                 "例:aftersales replies import 服务单.xlsx 2026年10月_售后反馈_研发部.xlsx")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -36,7 +42,10 @@ def import_command(workbook: Path, files: tuple[Path, ...]) -> None:
     sys.exit(1 if any(i.severity == ERROR for i in result.issues) else 0)
 
 
-@command.command("status", help="列出各部门未回复的反馈事项(默认截至今天已逾期的)。")
+@command.command("status", exit_codes={0: "完成(也包括还没有跟踪记录)"},
+                 help="列出各部门未回复的反馈事项(默认截至今天已逾期的)。\n\n"
+                      "例:aftersales replies status 服务单.xlsx\n\n"
+                      "例:aftersales replies status 服务单.xlsx --all(也列出未到期的)")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--all", "show_all", is_flag=True, help="也列出未到期的未回复事项")
 def status_command(workbook: Path, show_all: bool) -> None:

@@ -1,6 +1,6 @@
 """`aftersales report WORKBOOK --month YYYY-MM [--out DIR]`: the month's statistics workbook
 and one feedback pack per department. Runs even when the check finds errors (such orders
-are included, marked red and counted). Exit 0 when written, 2 when it cannot be."""
+are included, marked red and counted). Exit 0 when written, 2 when it cannot be, 4 (usage) for a month that is none."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from addin.cli import fail
+from addin.cli.zh import USAGE_EXIT, Command
 from addin.book.issues import WorkbookError
 
 
@@ -15,13 +16,14 @@ def _fail(code: str, message: str) -> None:
     fail(code, message, 2)
 
 
-@click.command(help="生成某月的售后服务统计表(表7-28 + KPI)和各部门反馈包。\n\n"
+@click.command(cls=Command, exit_codes={0: "已生成", 2: "工作簿无法读取,或月报无法写入"},
+               help="生成某月的售后服务统计表(表7-28 + KPI)和各部门反馈包。\n\n"
                     "订单按“报修时间”归入月份;校验有错误的服务单照样计入并标红。\n"
                     "默认输出到工作簿旁边的 reports/<YYYY-MM>/ 文件夹,整体替换上一次的结果。\n\n"
                     "例:aftersales report 服务单.xlsx --month 2026-10")
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--month", required=True, help="月份,格式 YYYY-MM,如 2026-10")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+@click.option("--month", required=True, metavar="YYYY-MM", help="月份,如 2026-10")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="文件夹",
               help="输出文件夹(默认:工作簿所在文件夹/reports/<月份>)")
 def command(workbook: Path, month: str, out_dir: Path | None) -> None:
     from addin.rules.loader import load_workbook
@@ -33,7 +35,7 @@ def command(workbook: Path, month: str, out_dir: Path | None) -> None:
         wb = load_workbook(workbook)
         report = build_month(wb, month, out_dir)
     except MonthError as error:
-        _fail(error.code, str(error))
+        fail(error.code, str(error), USAGE_EXIT)
     except (WorkbookError, ReportError) as error:
         _fail(error.code, error.message)
     except OSError as error:

@@ -2,7 +2,7 @@
 
 Thin commands over addin.mail.sending: load the workbook, send, print one line per department.
 Exit codes: 0 all done, 1 something needs the clerk (failure, refused address, unknown
-outcome), 2 workbook unreadable.
+outcome), 2 workbook unreadable, 4 (usage) a month that is none.
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from addin.book.issues import WorkbookError
 from addin.mail.mailer import MailError, month_label
 from addin.mail.outbox import LockBusy
 from addin.cli import fail
-from addin.mail.sending import append_log, send_due, send_workbook_month
+from addin.cli.zh import USAGE_EXIT, Command
+from addin.mail.sending import send_due, send_workbook_month
 
 
 def _fail(code: str, message: str, exit_code: int = 1):
@@ -35,20 +36,21 @@ def _load(workbook: Path):
 
 def _check_month(month: str, force: bool) -> None:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        _fail("month-invalid", f"月份“{month}”格式不对,请写成 2026-10 这样。")
+        _fail("month-invalid", f"月份“{month}”格式不对,请写成 2026-10 这样。", USAGE_EXIT)
     if month >= month_of(date.today()) and not force:
         _fail("month-open", f"{month_label(month)}还没有结束,不能发送月度反馈包(确需发送请加 --force)。")
 
 
-@click.command(help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
+@click.command(cls=Command, exit_codes={0: "完成", 1: "有失败或待确认(或邮件设置有误、月份未结束)",
+                                        2: "工作簿无法读取"},
+               help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
                     "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。\n\n"
-                    "退出码:0 完成,1 有失败或待确认,2 工作簿无法读取。\n\n"
                     "例:aftersales send 服务单.xlsx --month 2026-10 --dry-run")
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--month", required=True, help="月份,如 2026-10")
+@click.option("--month", required=True, metavar="YYYY-MM", help="月份,如 2026-10")
 @click.option("--dry-run", is_flag=True, help="只显示将发给谁、什么内容,不发送")
 @click.option("--force", is_flag=True, help="有意重发:已发送过的部门也再发一次")
-@click.option("--department", "departments", multiple=True, help="只处理这个部门(可重复)")
+@click.option("--department", "departments", multiple=True, metavar="部门", help="只处理这个部门(可重复)")
 @click.option("--unknown", type=click.Choice(["received", "resend"]),
               help="处理“状态不明”的邮件:received=对方已收到,resend=对方未收到,重发")
 def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departments, unknown) -> None:
@@ -65,26 +67,16 @@ def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departm
     sys.exit(0 if result.ok else 1)
 
 
-@click.command(help="发送所有已到发送日、尚未发送的月份(补发电脑关机期间错过的月份)。\n\n"
+@click.command(cls=Command, exit_codes={0: "完成(也包括没有到期的月份、另一个发送任务正在运行)",
+                                        1: "有失败或待确认", 2: "工作簿无法读取"},
+               help="发送所有已到发送日、尚未发送的月份(补发电脑关机期间错过的月份)。\n\n"
                     "可以每小时运行:已发送的不会重发,两个同时运行时只有一个发送。"
                     "有内容时把结果追加到工作簿旁的“<工作簿名>_自动发送日志.txt”。\n\n"
                     "例:aftersales send-due 服务单.xlsx")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只显示哪些月份、哪些部门将发送,不发送")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, help="按这一天计算(测试用)")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, metavar="YYYY-MM-DD", help="按这一天计算(测试用)")
 def send_due_command(workbook: Path, dry_run: bool, today) -> None:
-    wb = _load(workbook)
-    day = today.date() if today else date.today()
-    try:
-        lines, ok, acted = send_due(wb, workbook, day, dry_run)
-    except MailError as error:
-        lines, ok, acted = [f"错误[{error.code}]:{error.message}"], False, True
-    except LockBusy:
-        click.echo("另一个发送任务正在运行,本次不发送。")
-        sys.exit(0)
-    if not acted:
-        lines = ["没有到期未发送的月份。"]
-    elif not dry_run:
-        append_log(workbook, lines)
-    click.echo("\n".join(lines), err=not ok)
-    sys.exit(0 if ok else 1)
+    outcome = send_due(_load(workbook), workbook, today.date() if today else None, dry_run)
+    click.echo("\n".join(outcome.lines), err=not outcome.ok)
+    sys.exit(0 if outcome.ok else 1)

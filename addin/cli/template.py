@@ -6,18 +6,20 @@ from pathlib import Path
 import click
 
 from addin.book.template import build_template
+from addin.cli.zh import Command
 
 
-@click.command(name="template")
+@click.command(name="template", cls=Command,
+               exit_codes={0: "已生成", 1: "没有写入(文件名不是 .xlsx、文件已存在或无法写入)"})
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("workbook_template.xlsx"), show_default=True,
+              default=Path("workbook_template.xlsx"), show_default=True, metavar="文件.xlsx",
               help="要生成的工作簿文件(.xlsx)")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖它(只在确定它不是正在使用的服务单时使用)")
 def command(out: Path, force: bool):
     """生成经销商用的空白服务单工作簿:服务单、说明、设置和三包政策各页。
 
     \b
-    例 Example:
+    例:
       aftersales template --out 服务单.xlsx
     """
     if out.suffix.lower() != ".xlsx":

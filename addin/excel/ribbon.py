@@ -9,8 +9,6 @@ Nothing happens at import time; xlwings is imported only when a button runs with
 """
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from datetime import date
 from pathlib import Path
@@ -84,6 +82,9 @@ def check(book=None) -> str:
     def action(book):
         reader, wb = _load(book)
         marked = apply_patch(book, check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), reader)
+        if wb.no_orders:
+            return f"校验完成:{wb.no_orders}" + (f"其他工作表有 {len(wb.issues)} 个问题,详见“校验结果”表。"
+                                                  if wb.issues else "")
         return f"校验完成:{_counts(wb)};{_marked(marked, wb)},详见“校验结果”表。"
     return _run(book, action)
 
@@ -125,28 +126,16 @@ def report(book=None, month: str | None = None) -> str:
     return _run(book, action)
 
 
-def _cli(args: list[str]) -> tuple[int, str]:
-    """Run an `aftersales` command in this process; (exit code, its output)."""
-    from addin.cli import main
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            main.main(args, prog_name="aftersales", standalone_mode=False)
-            code = 0
-        except SystemExit as stop:
-            code = stop.code if isinstance(stop.code, int) else 1
-    return code, out.getvalue().strip()
-
-
 def send(book=None) -> str:
     """发送反馈: the same as `aftersales send-due` on the saved workbook."""
     def action(book):
+        from addin.mail.sending import send_due
+        from addin.rules.loader import load_workbook
         path = _saved_path(ExcelRows(book))
-        code, output = _cli(["send-due", str(path)])
-        last = output.splitlines()[-1] if output else "没有需要发送的月份。"
-        if code not in (0, None):
-            raise WorkbookError("send-failed", last)
-        return f"发送反馈(按已保存的工作簿):{last}"
+        outcome = send_due(load_workbook(path), path)
+        if not outcome.ok:
+            raise WorkbookError("send-failed", outcome.lines[-1])
+        return f"发送反馈(按已保存的工作簿):{outcome.lines[-1]}"
     return _run(book, action)
 
 

@@ -5,13 +5,16 @@ stopped run left behind and describes the result in Chinese. Used by `aftersales
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+from addin import clock
 
 from addin.mail.dispatch import EML, MonthResult, send_month
 from addin.mail.due import due_months, order_months
 from addin.mail.mailer import MailError, month_label, smtp_config, subject_for
-from addin.mail.outbox import Ledger, ledger_path, run_lock
+from addin.mail.outbox import Ledger, LockBusy, ledger_path, run_lock
 
 OUTBOX_FOLDER = "发件箱"
 
@@ -112,7 +115,7 @@ def _span(months: list[str]) -> str:
     return months[0] if len(months) == 1 else f"{months[0]} 至 {months[-1]}(共 {len(months)} 个月)"
 
 
-def send_due(wb, workbook: Path, today: date, dry_run: bool = False) -> tuple[list[str], bool, bool]:
+def _send_due_months(wb, workbook: Path, today: date, dry_run: bool) -> tuple[list[str], bool, bool]:
     """Send every due month: (lines to print, all went well, anything to report)."""
     config, note = config_for(wb.settings, dry_run)
     channel = "smtp" if config else EML
@@ -140,6 +143,33 @@ def send_due(wb, workbook: Path, today: date, dry_run: bool = False) -> tuple[li
             lines.append(f"较早的月份 {_span(old)} 不自动发送(需要时用 aftersales send --month)")
     locked(workbook, dry_run, run)
     return lines, state["ok"], state["acted"]
+
+
+@dataclass(frozen=True)
+class DueOutcome:
+    """What a send-due run did: Chinese lines for the clerk, whether all went well, and whether
+    another run held the lock (then nothing was sent and nothing is wrong)."""
+
+    lines: list[str]
+    ok: bool
+    busy: bool = False
+
+
+def send_due(wb, workbook: Path, today: date | None = None, dry_run: bool = False) -> DueOutcome:
+    """Send every closed month of a loaded workbook whose send day has come and that is not yet
+    delivered (`aftersales send-due` and the 发送反馈 button). Appends what it did to the log
+    beside the workbook; MailError becomes a line of the outcome, never an exception."""
+    try:
+        lines, ok, acted = _send_due_months(wb, Path(workbook), today or clock.today(), dry_run)
+    except MailError as error:
+        lines, ok, acted = [f"错误[{error.code}]:{error.message}"], False, True
+    except LockBusy:
+        return DueOutcome(["另一个发送任务正在运行,本次不发送。"], True, busy=True)
+    if not acted:
+        return DueOutcome(["没有到期未发送的月份。"], ok)
+    if not dry_run:
+        append_log(workbook, lines)
+    return DueOutcome(lines, ok)
 
 
 def append_log(workbook: Path, lines: list[str]) -> None:

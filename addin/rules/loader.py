@@ -32,7 +32,13 @@ class Loaded:
                 if i.severity == ERROR and i.where.sheet == self.orders.sheet}
         return rows & set(self.orders.frame.index)
 
-
+    @property
+    def no_orders(self) -> str:
+        """'' when the sheet holds orders; else what to tell the clerk (a blank template, header
+        only, is a normal workbook, not an error)."""
+        if not self.orders.frame.empty:
+            return ""
+        return f"工作表“{self.orders.sheet}”还没有服务单(只有表头):把服务单填在表头下面的行里,再校验。"
 
 
 def load_book(book, now: datetime | None = None, path: Path | None = None) -> Loaded:
