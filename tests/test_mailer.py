@@ -230,6 +230,37 @@ def test_smtp_config__bad_env_values():
 
 
 def test_check_address_and_local_hostname():
-    assert check_address("rd@factory.test") == ""
-    assert check_address("rd@factory") and check_address("研发@factory.test") and check_address("rd factory.test")
+    assert check_address("rd@factory.test") == "" and check_address("wang.li@qq.com") == ""
+    for bad in ("rd@factory", "研发@factory.test", "rd factory.test", "a..b@factory.test", "研发部 <rd@x.com>",
+                "rd@localhost", "rd@@x.com"):
+        assert check_address(bad) == f"“{bad}”不是有效的邮箱地址", bad
     assert re.fullmatch(r"[A-Za-z0-9-]+", local_hostname())
+
+
+def test_keyring_password__reads_the_entry_earlier_versions_stored(monkeypatch):
+    """The real keyring library with an in-memory backend (the OS store is not on a test machine)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from addin.mail.mailer import KEYRING_SERVICE, keyring_password
+
+    class Memory(KeyringBackend):
+        priority = 1
+        entries = {(KEYRING_SERVICE, "service@dealer.test"): "授权码123"}
+
+        def get_password(self, service, username):
+            return self.entries.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.entries[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.entries.pop((service, username), None)
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    try:
+        assert keyring_password("service@dealer.test") == "授权码123"
+        assert keyring_password("other@dealer.test") == "" and keyring_password("") == ""
+    finally:
+        keyring.set_keyring(before)

@@ -1,11 +1,10 @@
 """Mail transport: one department pack → one MIME message → one SMTP hand-over (or an .eml).
 
-The only module that imports yagmail, and it uses only two small parts of it: the keyring
-lookup under yagmail's service name (so `yagmail.register(user, password)` stores the
-password where we look for it) and its address syntax check. Messages are built with the
-standard `email` package and handed to `smtplib` step by step (MAIL, RCPT, DATA) so that we
-know exactly when the server has the message: yagmail's `send()` retries by itself (three
-copies after a dropped connection), rewrites HTML newlines and has no timeout; see docs/mail.md.
+Messages are built with the standard `email` package and handed to `smtplib` step by step
+(MAIL, RCPT, DATA) so that we know exactly when the server has the message (yagmail's `send()`
+retries by itself, three copies after a dropped connection; see docs/mail.md). The password
+comes from the environment or the OS keyring (`keyring`, service name `yagmail` so passwords
+stored for earlier versions still work); addresses are checked by `email-validator`.
 """
 from __future__ import annotations
 
@@ -31,7 +30,7 @@ from addin.book.files import atomic_write_bytes
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 POLICY = SMTP.clone(refold_source="none")   # raw headers (set_raw) are written verbatim
 ENV = "AFTERSALES_SMTP_"
-KEYRING_SERVICE = "yagmail"
+KEYRING_SERVICE = "yagmail"   # the name earlier versions (through yagmail.register) stored under
 
 
 class MailError(Exception):
@@ -72,15 +71,13 @@ class Delivery:
 
 
 def keyring_password(user: str) -> str:
-    """The password stored with `yagmail.register(user, password)` (Windows Credential Manager,
-    macOS Keychain); '' when keyring is missing or has no usable backend."""
+    """The password stored with `keyring set yagmail USER` (Windows Credential Manager, macOS
+    Keychain); '' when keyring is missing or has no usable backend."""
     if not user:
         return ""
     try:
-        from yagmail import password as yag_password
-        if yag_password.keyring is None:
-            return ""
-        return yag_password.keyring.get_password(KEYRING_SERVICE, user) or ""
+        import keyring
+        return keyring.get_password(KEYRING_SERVICE, user) or ""
     except Exception:          # keyring backends raise many kinds of errors on headless machines
         return ""
 
@@ -118,12 +115,13 @@ def smtp_config(settings, env: dict | None = None,
 
 
 def check_address(address: str) -> str:
-    """'' when the address can be used, else a Chinese reason (yagmail's syntax check + ASCII)."""
-    from yagmail.validate import validate_email_with_regex
+    """'' when the address can be used, else a Chinese reason. email-validator's syntax check
+    (RFC 5322/6531, no DNS), ASCII only (not every server takes SMTPUTF8); the reserved test
+    domain `.test` is allowed, as in our tests."""
+    from email_validator import EmailNotValidError, validate_email
     try:
-        address.encode("ascii")
-        validate_email_with_regex(address)
-    except Exception:
+        validate_email(address, check_deliverability=False, allow_smtputf8=False, test_environment=True)
+    except EmailNotValidError:
         return f"“{address}”不是有效的邮箱地址"
     return ""
 
