@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from addin.book.template import build_template
+from addin.cli import fail
 from addin.cli.zh import Command
 
 
@@ -23,16 +24,15 @@ def command(out: Path, force: bool):
       aftersales template --out 服务单.xlsx
     """
     if out.suffix.lower() != ".xlsx":
-        _fail(f"文件名“{out.name}”要以 .xlsx 结尾,例如 服务单.xlsx。")
+        _fail("template-name", f"文件名“{out.name}”要以 .xlsx 结尾,例如 服务单.xlsx。")
     if out.exists() and not force:
-        _fail(f"文件“{out}”已存在,为了不覆盖已有的服务单,没有写入。请换一个文件名,或加 --force 覆盖。")
+        _fail("file-exists", f"文件“{out}”已存在,为了不覆盖已有的服务单,没有写入。请换一个文件名,或加 --force 覆盖。")
     try:
         build_template(out)
     except OSError as exc:
-        _fail(f"无法写入“{out}”:{exc.strerror or exc}。请检查文件夹是否存在、文件是否正被 Excel 打开。")
+        _fail("write-failed", f"无法写入“{out}”:{exc.strerror or exc}。请检查文件夹是否存在、文件是否正被 Excel 打开。")
     click.echo(f"已生成空白服务单工作簿:{out}")
 
 
-def _fail(message: str):
-    click.echo("错误:" + message, err=True)
-    raise SystemExit(1)
+def _fail(code: str, message: str):
+    fail(code, message, 1)
