@@ -20,6 +20,7 @@ CLICK = Path(click.__file__).resolve().parent
 NEVER_SHOWN = ("DeprecationWarning", "Could not determine name", "No options defined", "Arguments take exactly",
                "Name '{name}' defined twice", "Boolean option", "Unknown color", "Unknown standard stream",
                "Windows error", "Editing failed")
+DYNAMIC = ("required",)      # texts click translates through a variable: _(extra["required"])
 
 
 def click_texts() -> set[str]:
@@ -29,7 +30,7 @@ def click_texts() -> set[str]:
         for node in ast.walk(ast.parse((CLICK / f"{name}.py").read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_", "ngettext"):
                 found |= {a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)}
-    return {t for t in found if not t.startswith(NEVER_SHOWN)}
+    return {t for t in found if not t.startswith(NEVER_SHOWN)} | set(DYNAMIC)
 
 
 ENGLISH = sorted({part.strip() for text in click_texts() for part in re.split(r"\{[^}]*\}|%\([^)]*\)s", text)

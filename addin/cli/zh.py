@@ -59,6 +59,7 @@ TEXTS = {
     "Value must be an iterable.": "值必须是一组值。",
     "file": "文件", "directory": "文件夹", "path": "路径",
     "default: {default}": "默认:{default}",
+    "required": "必填",                       # looked up as _(extra["required"])
     "env var: {var}": "环境变量:{var}",
     "(dynamic)": "(运行时决定)",
     "deprecated": "已弃用",
