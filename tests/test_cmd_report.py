@@ -35,3 +35,16 @@ def test_replies_import_and_status_commands(tmp_path):
     assert result.exit_code == 0 and "尚未填写改进措施 4 条" in result.output
     status = runner.invoke(main, ["replies", "status", str(path), "--all"])
     assert status.exit_code == 0 and "2026-10-RD-001" in status.output
+
+
+def test_report_command_a_fault_is_logged_not_hidden(tmp_path, monkeypatch):
+    """A fault while building the report is a fault of the program: exit 3, its traceback in the log."""
+    import addin.report.packs
+
+    def broken(*args, **kwargs):
+        raise KeyError("部门")
+    monkeypatch.setattr(addin.report.packs, "build_month", broken)
+    monkeypatch.setenv("AFTERSALES_LOG_DIR", str(tmp_path / "日志"))
+    result = CliRunner().invoke(main, ["report", str(write_workbook(tmp_path / "服务单.xlsx")), "--month", "2026-10"])
+    assert result.exit_code == 3 and "错误[internal]" in result.output and "Traceback" not in result.output
+    assert "in broken" in (tmp_path / "日志" / "aftersales-错误日志.txt").read_text(encoding="utf-8")

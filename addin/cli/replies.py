@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from addin.cli.zh import Command, Group
+from addin.cli.zh import Group
 
 
 @click.group(cls=Group, exit_codes={0: "完成", 1: "有回复行无法导入", 2: "文件找不到或无法读取"},
