@@ -12,6 +12,7 @@ log file). tests/test_cli.py fails when click shows a text this table does not k
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import click
 
@@ -131,6 +132,17 @@ def _usage_fault(error: click.UsageError) -> click.UsageError:
     return UsageFault(re.sub(r"\.$", "。", message), error.ctx)
 
 
+@contextmanager
+def usage_faults():
+    """Inside the block, any click usage error comes out as a UsageFault."""
+    try:
+        yield
+    except UsageFault:
+        raise
+    except click.UsageError as error:
+        raise _usage_fault(error) from None
+
+
 class _Chinese:
     """What every command and group of aftersales shares (mixed into click.Command/Group)."""
 
@@ -140,20 +152,16 @@ class _Chinese:
         self.exit_codes = {**(exit_codes or {0: "完成"}), **COMMON_EXITS}
 
     def make_context(self, info_name, args, parent=None, **extra):
-        try:
+        with usage_faults():
             return super().make_context(info_name, args, parent, **extra)
-        except click.UsageError as error:
-            raise error if isinstance(error, UsageFault) else _usage_fault(error) from None
 
     def invoke(self, ctx):
         """A fault of the program still ends in one Chinese line (exit 3), its traceback in the
         log file the line names (addin.cli.crash)."""
         try:
-            return super().invoke(ctx)
-        except click.UsageError as error:
-            raise error if isinstance(error, UsageFault) else _usage_fault(error) from None
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit,
-                KeyboardInterrupt):
+            with usage_faults():
+                return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             from addin.cli.crash import report_crash
@@ -179,10 +187,8 @@ class Group(_Chinese, click.Group):
         super().__init__(*args, **kwargs)
 
     def resolve_command(self, ctx, args):
-        try:
+        with usage_faults():
             return super().resolve_command(ctx, args)
-        except click.UsageError as error:
-            raise error if isinstance(error, UsageFault) else _usage_fault(error) from None
 
 
 Group.group_class = Group
