@@ -23,7 +23,8 @@ from addin.book.settings import Settings
 
 DEFAULT_SEED = 2026
 DEMO_SETTINGS = Settings(dealer_name="青禾县惠民家电商行", service_point="青禾县城关镇人民路服务网点",
-                         default_tier="县城")
+                         default_tier="县城", dealer_address="青禾县城关镇人民路88号",
+                         service_phone="0739-5123000")
 ONSITE = ("安装", "维修", "保养")
 
 
