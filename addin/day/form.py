@@ -1,0 +1,129 @@
+"""What one printed service order (表7-27) says, as plain data for addin.day.formpdf.
+
+`order_forms(wb, order_nos)` → one OrderForm per order: its fields as display text, the 三包
+verdict of the fee engine (ticked on the form), and the fee lines exactly as the engine
+gives them (addin.rules.fees: travel, night and total from `compute`, parts and labour from
+its `customer_fees` on the same verdicts) — the printer never computes a fee itself.
+`blank_numbers(wb, n)` → order numbers for blank forms, continuing the workbook's numbering.
+Workbook text is untrusted: control characters are removed before it reaches the page.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from addin import clock
+from addin.book.columns import COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER
+from addin.book.issues import WorkbookError
+
+COPIES = ("客户联", "经销商存根联", "厂家结算联")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+KINDS = {c.field: c.kind for c in COLUMNS}
+FEE_LINES = (("parts", "配件费用"), ("labour", "工时费"), ("travel", "交通费"),
+             ("night", "夜间加收"), ("total", "合计"))
+
+
+@dataclass(frozen=True)
+class OrderForm:
+    """One order as printed. `fields`: field → text ('' when empty); `in_warranty`: the
+    engine's verdict (None: not decided); `fees`: FEE_LINES key → yuan text, empty when the
+    engine could not compute; `fee_note`: what the customer pays and why."""
+
+    order_no: str
+    row: int | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    in_warranty: bool | None = None
+    verdict: str = ""
+    fees: dict[str, str] = field(default_factory=dict)
+    fee_note: str = ""
+    claim: str = ""
+
+
+def clean(value) -> str:
+    """Display text of a cell value: no control characters, dates as 2026-10-05 (09:30)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M" if (value.hour, value.minute) != (0, 0) else "%Y-%m-%d")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return CONTROL.sub("", str(value)).strip()
+
+
+def _text(f: str, value) -> str:
+    kind = KINDS.get(f)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if kind == DATE:
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    if kind == DATETIME:
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    if kind == MONEY:
+        return f"{float(value):.2f}"
+    if kind in (INT, NUMBER):
+        return f"{float(value):g}"
+    return clean(value)
+
+
+def _yuan(fen) -> str:
+    return f"{int(fen) / 100:.2f}"
+
+
+def engine_lines(wb, result: pd.DataFrame) -> pd.DataFrame:
+    """The customer's fee lines in fen per order, from the fee engine (result = compute(wb))."""
+    from addin.rules.fees import complete, customer_fees
+    frame = complete(wb.orders.frame)
+    in_w = result["in_warranty"].astype(object).eq(True)
+    return customer_fees(frame, wb.policy, in_w, result["computable"].astype(bool))
+
+
+def _fees(r, lines) -> tuple[dict[str, str], str]:
+    if not r.computable:
+        return {}, "费用待核算:" + clean(r.reason)
+    if r.in_warranty is True:
+        return {k: "0.00" for k, _ in FEE_LINES}, "三包期内免费"
+    shown = {k: _yuan(lines[k]) for k, _ in FEE_LINES}
+    if bool(lines["declined"]):
+        return shown, "客户检测后不同意维修,不收任何费用"
+    return shown, clean(r.explanation)
+
+
+def _form(row: int, order: pd.Series, r, lines) -> OrderForm:
+    fees, note = _fees(r, lines)
+    verdict = "" if r.in_warranty is None else ("保内" + (f"({r.warranty_kind}" + (
+        f",至 {r.warranty_until:%Y-%m-%d})" if pd.notna(r.warranty_until) else ")") if r.warranty_kind else "")
+        if r.in_warranty else "保外")
+    claim = "" if pd.isna(r.factory_claim) or not r.in_warranty else f"{float(r.factory_claim):.2f}"
+    return OrderForm(clean(order["order_no"]), int(row), {f: _text(f, order.get(f)) for f in KINDS},
+                     r.in_warranty if r.in_warranty in (True, False) else None, verdict, fees, note, claim)
+
+
+def order_forms(wb, order_nos: list[str], result: pd.DataFrame | None = None) -> list[OrderForm]:
+    """The forms of the given order numbers, in the order asked (a number on several rows
+    gives one form per row). Raises WorkbookError `order-not-found` naming the missing ones."""
+    from addin.rules.fees import compute
+    frame = wb.orders.frame
+    numbers = frame["order_no"].map(clean)
+    missing = [n for n in order_nos if not (numbers == n.strip()).any()]
+    if missing:
+        raise WorkbookError("order-not-found", f"工作簿“{wb.orders.sheet}”表中没有服务单编号 "
+                            + "、".join(missing) + ",请核对编号(不打印任何一张)。")
+    result = compute(wb) if result is None else result
+    lines = engine_lines(wb, result)
+    rows = [r for n in dict.fromkeys(x.strip() for x in order_nos) for r in frame.index[numbers == n]]
+    return [_form(row, frame.loc[row], result.loc[row], lines.loc[row]) for row in rows]
+
+
+def blank_numbers(wb, n: int, prefix: str | None = None) -> list[str]:
+    """`n` order numbers for blank forms: PREFIX + a running number after the largest one the
+    workbook already has with that prefix (default prefix FW + this month, e.g. FW202610,
+    3 digits: FW202610001 …)."""
+    prefix = prefix or f"FW{clock.today():%Y%m}"
+    numbers = wb.orders.frame["order_no"].map(clean) if wb is not None else pd.Series([], dtype=object)
+    tails = numbers[numbers.str.startswith(prefix, na=False)].str[len(prefix):]
+    tails = tails[tails.str.fullmatch(r"\d+", na=False)]
+    width = max([3, *tails.str.len()])
+    start = int(tails.astype("int64").max()) + 1 if len(tails) else 1
+    return [f"{prefix}{k:0{width}d}" for k in range(start, start + n)]
