@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from addin.book.settings import SETTINGS_SHEET, Settings, department_rows, settings_rows
 from addin.cli import main
-from addin.day.form import COPIES
+from addin.day.form import COPIES, clean
 from tests.conftest import good_order
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
@@ -134,6 +134,17 @@ def test_print__blank_forms_continue_the_months_numbers(make_book, tmp_path, at)
     assert all("青禾县惠民家电商行" in p and re.search(r"月\s+日\s+时\s+分", p) for p in text)
 
 
+def test_print__a_second_batch_of_blanks_never_repeats_a_number(make_book, tmp_path, at):
+    at("2026-10-15")
+    book = make_book([good_order(1, 服务单编号="FW202610007")])
+    run("print", book, "--blank", "2", "--out", tmp_path / "一.pdf")
+    result = run("print", book, "--blank", "1", "--out", tmp_path / "二.pdf")
+    assert "FW202610010" in result.output
+    assert all("编号:FW202610010" in p for p in pages(tmp_path / "二.pdf"))
+    ledger = book.with_name(book.stem + "_已印空白单号.txt")
+    assert ledger.read_text(encoding="utf-8").split() == ["FW202610008", "FW202610009", "FW202610010"]
+
+
 def test_print__an_unknown_number_prints_nothing_and_exits_1(book, tmp_path):
     out = tmp_path / "单.pdf"
     result = run("print", book, "--order", "FW202610001", "--order", "FW999", "--out", out)
@@ -149,6 +160,11 @@ def test_print__unreadable_or_nothing_asked_exits_2(tmp_path, book):
     result = run("print", book, "--out", tmp_path / "a.pdf")
     assert result.exit_code == 2 and "nothing-to-print" in result.output
     assert run("print", book, "--blank", "1", "--out", tmp_path / "a.txt").exit_code == 2
+
+
+def test_clean__control_characters_never_reach_the_page():
+    assert clean("开机\x07无图像\x1b[31m") == "开机无图像[31m"
+    assert clean(None) == "" and clean(float("nan")) == "" and clean(12.0) == "12"
 
 
 def test_print__the_font_is_embedded(book, tmp_path):

@@ -4,13 +4,15 @@
 verdict of the fee engine (ticked on the form), and the fee lines exactly as the engine
 gives them (addin.rules.fees: travel, night and total from `compute`, parts and labour from
 its `customer_fees` on the same verdicts) — the printer never computes a fee itself.
-`blank_numbers(wb, n)` → order numbers for blank forms, continuing the workbook's numbering.
+`blank_numbers(wb, n)` → order numbers for blank forms, continuing the workbook's numbering and
+the numbers printed on earlier blanks (kept in a text file beside the workbook, `issued_path`).
 Workbook text is untrusted: control characters are removed before it reaches the page.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -116,12 +118,23 @@ def order_forms(wb, order_nos: list[str], result: pd.DataFrame | None = None) ->
     return [_form(row, frame.loc[row], result.loc[row], lines.loc[row]) for row in rows]
 
 
-def blank_numbers(wb, n: int, prefix: str | None = None) -> list[str]:
-    """`n` order numbers for blank forms: PREFIX + a running number after the largest one the
-    workbook already has with that prefix (default prefix FW + this month, e.g. FW202610,
-    3 digits: FW202610001 …)."""
+def issued_path(wb_path: Path | str) -> Path:
+    """The text file beside the workbook listing the numbers already printed on blank forms."""
+    p = Path(wb_path)
+    return p.with_name(p.stem + "_已印空白单号.txt")
+
+
+def issued_numbers(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()] if path.is_file() else []
+
+
+def blank_numbers(wb, n: int, prefix: str | None = None, issued=()) -> list[str]:
+    """`n` order numbers for blank forms: PREFIX + a running number after the largest one with
+    that prefix in the workbook or among `issued` (numbers printed on earlier blanks); default
+    prefix FW + this month, e.g. FW202610, 3 digits: FW202610001 …"""
     prefix = prefix or f"FW{clock.today():%Y%m}"
-    numbers = wb.orders.frame["order_no"].map(clean) if wb is not None else pd.Series([], dtype=object)
+    numbers = pd.concat([wb.orders.frame["order_no"].map(clean), pd.Series(list(issued), dtype=object)])
     tails = numbers[numbers.str.startswith(prefix, na=False)].str[len(prefix):]
     tails = tails[tails.str.fullmatch(r"\d+", na=False)]
     width = max([3, *tails.str.len()])

@@ -235,9 +235,16 @@ def write_forms(forms: list[OrderForm], settings, out: Path | str) -> Path:
 
 def print_orders(wb, order_nos: list[str], blank: int, out: Path | str, prefix: str | None = None) -> list[OrderForm]:
     """The forms of `order_nos` then `blank` blank forms (numbers from form.blank_numbers),
-    three copies each, written to `out`; returns the forms printed."""
-    from addin.day.form import blank_numbers, order_forms
+    three copies each, written to `out`; the blank numbers are added to the list of issued
+    numbers beside the workbook (form.issued_path) once the PDF is written. Returns the forms."""
+    from addin.book.files import atomic_write_text
+    from addin.day.form import blank_numbers, issued_numbers, issued_path, order_forms
     forms = order_forms(wb, order_nos) if order_nos else []
-    forms += [OrderForm(n) for n in blank_numbers(wb, blank, prefix)]
+    ledger = issued_path(wb.path) if blank and wb.path is not None else None
+    issued = issued_numbers(ledger) if ledger else []
+    blanks = blank_numbers(wb, blank, prefix, issued)
+    forms += [OrderForm(n) for n in blanks]
     write_forms(forms, wb.settings, out)
+    if ledger and blanks:
+        atomic_write_text(ledger, "".join(f"{n}\n" for n in issued + blanks))
     return forms
