@@ -101,8 +101,7 @@ def away(o: pd.DataFrame, now: datetime) -> WorkList:
     since = sel["arrived_at"].where(sel["arrived_at"].notna(), sel["reported_at"])
     sel = sel.assign(product=_product(sel), since=since, days=_days(now, since),
                      standby=np.where(sel["standby_lent"] == "是", "已借出", "未借"),
-                     state=np.where(sel["standby_lent"] != "是", "客户家中无机器可用",
-                                    np.where(sel["left_at"].notna(), "机器已送回,备用机未收回", "维修中")))
+                     state=np.where(sel["standby_lent"] != "是", "客户家中无机器可用", "备用机在客户家,尚未收回"))
     sel = sel.assign(rank=(sel["standby_lent"] == "是").astype(int)).sort_values(
         ["rank", "days", "order_no"], ascending=[True, False, True])
     return _made("away", "拉修在外", ("服务单编号", "客户名称", "联系电话", "地址", "产品", "拉回日期",
