@@ -33,6 +33,7 @@ ONSITE = ("安装", "维修", "保养")
 COMPLAINTS = ("很不满意", "不满意")
 TAKEN = r"拉回|带回|拆回|取回|拿回|返厂|送修|拉修"
 VISIT_WINDOW = 30
+MAX_WIDTH = 40
 
 
 @dataclass(frozen=True)
@@ -157,8 +158,7 @@ def _cell(value, kind: str):
 def today_sheet(day: DayLists, sheet: str, order_col: int = 1) -> SheetContent:
     """The 今日工作 sheet: a title row, then each list (title, headers, rows, note); the order
     numbers link to their row on the order sheet `sheet` (column `order_col`)."""
-    rows: list[list] = [[f"今日工作 {day.now:%Y-%m-%d %H:%M}",
-                         ";".join(w.table.title for w in day.lists)]]
+    rows: list[list] = [[f"今日工作 {day.now:%Y-%m-%d %H:%M}:" + ",".join(w.table.title for w in day.lists)]]
     links, fills = {}, {}
     for w in day.lists:
         t = w.table
@@ -171,5 +171,15 @@ def today_sheet(day: DayLists, sheet: str, order_col: int = 1) -> SheetContent:
         if not t.rows:
             rows.append(["(无)"])
         rows.append([t.note])
-    return SheetContent(rows, links, {1: 14, 2: 10, 3: 15, 4: 24, 5: 16, 6: 18, 7: 17, 8: 12, 9: 14, 10: 10},
-                        fills)
+    return SheetContent(rows, links, _widths(rows), fills)
+
+
+def _widths(rows: list[list]) -> dict[int, int]:
+    """Column widths from the table rows' text (titles and notes, one cell wide, left out)."""
+    from addin.report.xlsxout import text_units
+    widths: dict[int, int] = {}
+    for row in rows:
+        if len(row) > 1:
+            for c, v in enumerate(row, start=1):
+                widths[c] = max(widths.get(c, 8), min(MAX_WIDTH, text_units(str(v)) + 2))
+    return widths
