@@ -119,6 +119,16 @@ def test_print__declined_repair_costs_nothing(book, tmp_path):
     assert _fee_row(page)[-1] == "0.00" and "不想修了,太贵" in page
 
 
+def test_print__an_order_the_engine_cannot_compute_says_why_and_leaves_the_fees_blank(make_book, tmp_path):
+    book = make_book([good_order(1, 购买日期=None, 出厂日期=None)], extra_sheets=SETTINGS_ROWS)
+    out = tmp_path / "单.pdf"
+    assert run("print", book, "--order", "FW202610001", "--out", out).exit_code == 0
+    page = pages(out)[0]
+    assert "费用待核算:缺少购买日期和出厂日期,无法判定三包" in page
+    assert "系统判定" not in page and "三包期内免费" not in page
+    assert _fee_row(page) == ["收费说明", "费用待核算:缺少购买日期和出厂日期,无法判定三包"]  # empty fee boxes
+
+
 def test_print__blank_forms_continue_the_months_numbers(make_book, tmp_path, at):
     at("2026-10-15")
     book = make_book([good_order(1, 服务单编号="FW202610007"), good_order(2, 服务单编号="FW202609031")],

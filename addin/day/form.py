@@ -81,10 +81,20 @@ def engine_lines(wb, result: pd.DataFrame) -> pd.DataFrame:
     return customer_fees(frame, wb.policy, in_w, result["computable"].astype(bool))
 
 
-def _fees(r, lines) -> tuple[dict[str, str], str]:
+def _verdict(in_w: bool | None, r) -> str:
+    """保内(整机保修,至 2026-03-01) / 保外 / '' (not decided)."""
+    if in_w is None:
+        return ""
+    if not in_w:
+        return "保外"
+    until = f",至 {r.warranty_until:%Y-%m-%d}" if pd.notna(r.warranty_until) else ""
+    return f"保内({r.warranty_kind}{until})" if r.warranty_kind else "保内"
+
+
+def _fees(in_w: bool | None, r, lines) -> tuple[dict[str, str], str]:
     if not r.computable:
         return {}, "费用待核算:" + clean(r.reason)
-    if r.in_warranty is True:
+    if in_w:
         return {k: "0.00" for k, _ in FEE_LINES}, "三包期内免费"
     shown = {k: _yuan(lines[k]) for k, _ in FEE_LINES}
     if bool(lines["declined"]):
@@ -93,13 +103,11 @@ def _fees(r, lines) -> tuple[dict[str, str], str]:
 
 
 def _form(row: int, order: pd.Series, r, lines) -> OrderForm:
-    fees, note = _fees(r, lines)
-    verdict = "" if r.in_warranty is None else ("保内" + (f"({r.warranty_kind}" + (
-        f",至 {r.warranty_until:%Y-%m-%d})" if pd.notna(r.warranty_until) else ")") if r.warranty_kind else "")
-        if r.in_warranty else "保外")
-    claim = "" if pd.isna(r.factory_claim) or not r.in_warranty else f"{float(r.factory_claim):.2f}"
+    in_w = {True: True, False: False}.get(r.in_warranty)      # None when not decided
+    fees, note = _fees(in_w, r, lines)
+    claim = f"{float(r.factory_claim):.2f}" if in_w and pd.notna(r.factory_claim) else ""
     return OrderForm(clean(order["order_no"]), int(row), {f: _text(f, order.get(f)) for f in KINDS},
-                     r.in_warranty if r.in_warranty in (True, False) else None, verdict, fees, note, claim)
+                     in_w, _verdict(in_w, r), fees, note, claim)
 
 
 def order_forms(wb, order_nos: list[str], result: pd.DataFrame | None = None) -> list[OrderForm]:
