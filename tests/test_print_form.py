@@ -172,6 +172,15 @@ def test_print__unreadable_or_nothing_asked_exits_2(tmp_path, book):
     assert run("print", book, "--blank", "1", "--out", tmp_path / "a.txt").exit_code == 2
 
 
+def test_print__a_text_too_long_for_its_box_says_where_the_rest_is(make_book, tmp_path):
+    fault = "出水温度忽冷忽热,有时显示E3故障代码,夜间停机后无法重新点火," * 8
+    book = make_book([good_order(1, 报修故障=fault)])
+    out = tmp_path / "单.pdf"
+    run("print", book, "--order", "FW202610001", "--out", out)
+    page = pages(out)[0].replace(" ", "").replace("\n", "")
+    assert "…(详见服务单第2行)" in page and fault[:40] in page
+
+
 def test_clean__control_characters_never_reach_the_page():
     assert clean("开机\x07无图像\x1b[31m") == "开机无图像[31m"
     assert clean(None) == "" and clean(float("nan")) == "" and clean(12.0) == "12"

@@ -60,7 +60,10 @@ class _Page:
         self.font(9.5)
         lines = self.pdf.multi_cell(w - 2, LINE_H, text, dry_run=True, output="LINES") if text else []
         if len(lines) > MAX_LINES:
-            lines = lines[:MAX_LINES - 1] + [lines[MAX_LINES - 1][:-8] + f"…(详见服务单第{self.form.row}行)"]
+            more, last = f"…(详见服务单第{self.form.row}行)", lines[MAX_LINES - 1]
+            while last and self.pdf.get_string_width(last + more) > w - 2.5 - 2 * self.pdf.c_margin:
+                last = last[:-1]
+            lines = lines[:MAX_LINES - 1] + [last + more]
         return lines
 
     def labelled(self, x, w, h, label, lines, top=False) -> None:
