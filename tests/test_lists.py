@@ -153,3 +153,22 @@ def test_cli__json_and_a_bad_clock_value(make_book):
 def test_contract__standby_columns_are_optional_template_columns():
     headers = [c.header for c in COLUMNS]
     assert {"是否借用备用机", "备用机归还日期", "回访日期", "回访结果"} <= set(headers)
+
+
+def test_day__imports_only_the_stages_above_it():
+    import ast
+    from pathlib import Path
+
+    import addin.day
+    allowed = ("addin.book", "addin.rules", "addin.report", "addin.day", "addin.clock", "addin.assets")
+    for path in Path(addin.day.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [f"addin.{a.name}" for a in node.names] if node.module == "addin" else [node.module or ""]
+            else:
+                continue
+            for name in names:
+                if name.startswith("addin"):
+                    assert name.startswith(allowed), (path.name, name)
