@@ -27,9 +27,9 @@ import pandas as pd
 from addin.book.issues import CellRef
 from addin.book.patch import RED, SheetContent, link_to
 from addin.report.tables import Table, rows_of
+from addin.rules.fees import ONSITE_TYPES, complete
 
 SHEET = "今日工作"
-ONSITE = ("安装", "维修", "保养")
 COMPLAINTS = ("很不满意", "不满意")
 TAKEN = r"拉回|带回|拆回|取回|拿回|返厂|送修|拉修"
 VISIT_WINDOW = 30
@@ -78,14 +78,14 @@ def _older(more: int, what: str) -> str:
 
 
 def open_visits(o: pd.DataFrame, fees: pd.DataFrame, now: datetime) -> WorkList:
-    todo = o[o["service_type"].isin(ONSITE) & o["arrived_at"].isna() & o["left_at"].isna()
+    todo = o[o["service_type"].isin(ONSITE_TYPES) & o["arrived_at"].isna() & o["left_at"].isna()
              & o["reported_at"].notna()]
     promise = fees["promise_hours"].reindex(todo.index)
     due = todo["reported_at"] + pd.to_timedelta(promise, unit="h")
     left = ((due - pd.Timestamp(now)).dt.total_seconds() / 3600).round(1)
     sel = todo.assign(product=_product(todo), promise=promise, left=left,
                       state=np.where(left < 0, "已超时 " + (-left).astype(str) + " 小时",
-                                     "剩 " + left.astype(str) + " 小时")).sort_values(["left", "order_no"])
+                                     "剩 " + left.abs().astype(str) + " 小时")).sort_values(["left", "order_no"])
     return _made("visits_open", "待上门", ("服务单编号", "客户名称", "联系电话", "地址", "产品", "报修故障",
                  "报修时间", "承诺时限(小时)", "剩余时间", "售后人员"),
                  ("text",) * 6 + ("datetime", "num", "text", "text"), sel,
@@ -139,7 +139,6 @@ def complaints(o: pd.DataFrame, now: datetime) -> WorkList:
 
 def work_lists(wb, fees: pd.DataFrame, now: datetime) -> DayLists:
     """The four lists of a loaded workbook (rules.loader.Loaded) with its fees (compute(wb))."""
-    from addin.rules.fees import complete
     o = complete(wb.orders.frame)
     return DayLists(now, (open_visits(o, fees, now), away(o, now),
                           visits_due(o, now, wb.settings.visit_after_days), complaints(o, now)))
