@@ -11,15 +11,13 @@ import click
 from addin.cli import fail
 from addin.book.issues import WorkbookError
 
-HELP = """今日工作:待上门(距承诺上门时限还剩几小时,超时标红)、拉修在外(是否借了备用机)、
-完成满 N 天仍未回访(N 为“设置”表的“回访天数”,默认 3)、不满意未跟进的投诉;每张表按紧急程度排序,
-带客户电话(经销商内部使用,不发给厂家)。“现在”默认为电脑时间,可用 --today 指定。
-
-退出码:0 已列出;2 文件无法读取或副本无法写出。
-
-\b
+HELP = ("今日工作:待上门(距承诺上门时限还剩几小时,超时标红)、拉修在外(是否借了备用机)、"
+        "完成满 N 天仍未回访(N 为“设置”表的“回访天数”,默认 3)、不满意未跟进的投诉;每张表按紧急程度排序,"
+        "带客户电话(经销商内部使用,不发给厂家)。“现在”默认为电脑时间,可用 --today 指定。\n\n"
+        "退出码:0 已列出;2 文件无法读取或副本无法写出。\n\n"
+        """\b
 例:aftersales today 服务单.xlsx
-例:aftersales today 服务单.xlsx --annotate 服务单_今日工作.xlsx --today 2026-10-15T08:30"""
+例:aftersales today 服务单.xlsx --annotate 服务单_今日工作.xlsx --today 2026-10-15T08:30""")
 
 
 def _today(ctx, param, value):
