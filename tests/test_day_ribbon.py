@@ -65,3 +65,9 @@ def test_today__writes_the_sheet_with_the_late_visit_in_red(at):
     assert sheet.colours[(r, 9)] == livebook._rgb("FFC7CE")
     assert rows[r - 1][2] == "13812345678"
     assert all(book.sheets["服务单"].cells[k] == v for k, v in typed.items())
+
+
+def test_print_forms__an_unsaved_book_is_asked_to_be_saved_first():
+    book = _book([good_order(1)])
+    book.selection = book.sheets["服务单"].range((2, 1))
+    assert ribbon.print_forms(book).startswith("错误[book-unsaved]")
