@@ -172,6 +172,16 @@ def test_print__unreadable_or_nothing_asked_exits_2(tmp_path, book):
     assert run("print", book, "--blank", "1", "--out", tmp_path / "a.txt").exit_code == 2
 
 
+def test_print__a_lent_standby_unit_is_on_the_form(make_book, tmp_path):
+    book = make_book([good_order(1, 其他服务="清洗滤网", 是否借用备用机="是"),
+                      good_order(2, 是否借用备用机="是", 备用机归还日期=datetime(2025, 10, 9))])
+    out = tmp_path / "单.pdf"
+    run("print", book, "--order", "FW202610001", "--order", "FW202610002", "--out", out)
+    text = pages(out)
+    assert "清洗滤网;借用备用机(修好送回时收回)" in text[0]
+    assert "借用备用机(已于 2025-10-09 归还)" in text[3]
+
+
 def test_print__a_text_too_long_for_its_box_says_where_the_rest_is(make_book, tmp_path):
     fault = "出水温度忽冷忽热,有时显示E3故障代码,夜间停机后无法重新点火," * 8
     book = make_book([good_order(1, 报修故障=fault)])

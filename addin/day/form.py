@@ -106,8 +106,12 @@ def _form(row: int, order: pd.Series, r, lines) -> OrderForm:
     in_w = {True: True, False: False}.get(r.in_warranty)      # None when not decided
     fees, note = _fees(in_w, r, lines)
     claim = f"{float(r.factory_claim):.2f}" if in_w and pd.notna(r.factory_claim) else ""
-    return OrderForm(clean(order["order_no"]), int(row), {f: _text(f, order.get(f)) for f in KINDS},
-                     in_w, _verdict(in_w, r), fees, note, claim)
+    fields = {f: _text(f, order.get(f)) for f in KINDS}
+    if fields["standby_lent"] == "是":          # the dealer's unit in the customer's home, on paper
+        back = fields["standby_returned"]
+        fields["other_service"] = ";".join(x for x in (fields["other_service"], "借用备用机" + (
+            f"(已于 {back} 归还)" if back else "(修好送回时收回)")) if x)
+    return OrderForm(clean(order["order_no"]), int(row), fields, in_w, _verdict(in_w, r), fees, note, claim)
 
 
 def order_forms(wb, order_nos: list[str], result: pd.DataFrame | None = None) -> list[OrderForm]:
