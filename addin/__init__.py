@@ -7,6 +7,7 @@ above it in this list (down the pipeline), never one below:
              settings and policy sheets, the template writer, patches, safe output files
     rules/   checks, 三包 verdicts, fees, claims, promise timings, money; `loader` = read + check
     report/  month tables, KPIs, department packs, charts, xlsx writers, privacy, reply ledger
+    day/     the clerk's day: the printed three-part service order (PDF), today's work lists
     mail/    message building, SMTP, the outbox ledger, due months, the OS scheduler
     demo/    the built-in demo world
     excel/   ribbon handlers, the live book, worksheet functions, the .xlam builder (xlwings)

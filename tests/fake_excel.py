@@ -194,3 +194,4 @@ class Book:
         self.sheets = Sheets(self)
         self.sheets.items = [Sheet(self, name, rows) for name, rows in sheets.items()]
         self.app = App(self)
+        self.selection = None          # a Range, as xlwings' Book.selection

@@ -69,6 +69,7 @@ RULES = [
     ({"配件费用": -20}, "money-negative", "配件费用", "error"),
     ({"工时费": "八十"}, "money-not-number", "工时费", "error"),
     ({"客户评价": "好评"}, "rating-invalid", "客户评价", "error"),
+    ({"是否借用备用机": "有"}, "standby-invalid", "是否借用备用机", "error"),
     ({"购买日期": datetime(2023, 3, 1), "出厂日期": datetime(2023, 2, 1), "更换配件": "电源板"},
      "warranty-claim-mismatch", "是否三包期内", "error"),
     ({"报修时间": datetime(2025, 10, 5, 9, 30), "是否三包期内": "否", "客户同意维修": "是"},

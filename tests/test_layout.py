@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ADDIN = Path(__file__).resolve().parent.parent / "addin"
-STAGES = ("book", "rules", "report", "mail", "demo", "excel", "cli")
+STAGES = ("book", "rules", "report", "day", "mail", "demo", "excel", "cli")
 SHARED = ("clock", "assets")
 # addin/udfs.py: the worksheet functions under their pre-split name, for old workbooks
 SHIMS = {"udfs"}

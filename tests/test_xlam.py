@@ -98,7 +98,7 @@ def test_build__every_tagged_button_names_a_handler_in_addin_excel(xlam):
             params = list(inspect.signature(handler).parameters.values())
             assert params[0].name == "book" and all(p.default is not p.empty for p in params)
     tags = {b.get("tag") for b in _buttons(xlam)}
-    assert {"check", "fees", "report", "send", "import_replies"} <= tags
+    assert {"check", "fees", "report", "send", "import_replies", "print_forms", "today"} <= tags
 
 
 def test_build__runbutton_runs_the_tagged_handler_through_runpython(modules):

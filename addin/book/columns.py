@@ -67,7 +67,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("rating", "客户评价", CHOICE, ("满意度",), RATINGS),
     Column("comment", "客户意见", TEXT, ("客户反馈",), width=20),
     Column("visit_date", "回访日期", DATE, ()),
-    Column("visit_result", "回访结果", TEXT, (), width=14),
+    Column("visit_result", "回访结果", TEXT, (), hint="回访时客户怎么说,写上满意/不满意等评价词,如“客户满意”", width=14),
+    Column("standby_lent", "是否借用备用机", CHOICE, ("备用机",), YES_NO,
+           hint="机器拉回维修、给客户装了备用机填“是”"),
+    Column("standby_returned", "备用机归还日期", DATE, (), hint="修好的机器送回、备用机收回的日期"),
 )
 
 # Written by the tool beside the dealer's columns; never typed by hand.

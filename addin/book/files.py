@@ -48,6 +48,11 @@ def atomic_write_bytes(target: Path | str, data: bytes) -> Path:
     return Path(target)
 
 
+def atomic_write_text(target: Path | str, text: str) -> Path:
+    """`text` as UTF-8 into `target`, atomically (see atomic_write_bytes)."""
+    return atomic_write_bytes(target, text.encode("utf-8"))
+
+
 @contextmanager
 def atomic_dir(target: Path | str):
     """Yield a fresh temporary folder beside `target`; on success it replaces the folder

@@ -35,6 +35,7 @@ class SheetContent:
     rows: list[list]                                     # first row: headers
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based → "'服务单'!F17"
     widths: dict[int, int] = field(default_factory=dict)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 1-based → "FFC7CE"
 
 
 @dataclass
@@ -133,6 +134,7 @@ def set_text_safe(cell, value) -> None:
 
 
 def _write_sheet(book, name: str, content: SheetContent, Font) -> None:
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -148,6 +150,8 @@ def _write_sheet(book, name: str, content: SheetContent, Font) -> None:
         cell = ws.cell(row=r, column=c)
         cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
         cell.font = Font(color="0563C1", underline="single")
+    for (r, c), colour in content.fills.items():
+        ws.cell(row=r, column=c).fill = PatternFill("solid", start_color=colour, end_color=colour)
     for c, width in content.widths.items():
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A2"

@@ -91,6 +91,8 @@ class ServiceOrder:
     comment: str | None = None
     visit_date: date | None = None
     visit_result: str | None = None
+    standby_lent: str | None = None
+    standby_returned: date | None = None
 
     @classmethod
     def from_row(cls, sheet: str, row: int, values: dict) -> "ServiceOrder":

@@ -37,6 +37,8 @@ DEFAULT_DEPARTMENTS = (
 @dataclass(frozen=True)
 class Settings:
     dealer_name: str = "示例家电商行"
+    dealer_address: str = ""         # printed at the foot of every service order
+    service_phone: str = ""          # the 24-hour service line, printed on the service order
     service_point: str = "示例县城服务网点"
     default_tier: str = "县城"
     sender: str = ""                 # From: address; defaults to smtp_user
@@ -49,6 +51,7 @@ class Settings:
     settlement_model: str = "按单结算"
     annual_sales: Decimal = Decimal(0)     # yuan, for the lump-sum comparison
     lump_sum_rate: Decimal = Decimal("0.02")  # share of annual sales the factory pays
+    visit_after_days: int = 3        # a finished order is due for its 回访 after this many days
     departments: tuple[Department, ...] = DEFAULT_DEPARTMENTS
 
     def department(self, name: str) -> Department | None:
@@ -58,6 +61,8 @@ class Settings:
 # label in column A of 设置 → (field, kind, note)
 KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("经销商名称", "dealer_name", "text", "出现在月报和邮件标题中"),
+    ("经销商地址", "dealer_address", "text", "印在服务单底部"),
+    ("24小时服务电话", "service_phone", "text", "印在服务单底部,客户有问题打这个电话"),
     ("服务网点", "service_point", "text", "计算上门距离的出发地"),
     ("默认城市级别", "default_tier", "tier", "服务单未填城市级别时使用:省会/地级市/县城/乡镇"),
     ("发件人邮箱", "sender", "text", "留空则用SMTP用户名"),
@@ -70,6 +75,7 @@ KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("结算方式", "settlement_model", "model", "按单结算 / 包干"),
     ("年销售额(元)", "annual_sales", "money", "包干结算时用于对比"),
     ("包干比例", "lump_sum_rate", "rate", "厂家按年销售额拨付售后费用的比例,如 0.02"),
+    ("回访天数", "visit_after_days", "int", "完成服务后这么多天仍未回访的单,列入“今日工作”"),
 )
 DEPT_HEADERS = ("部门", "收件邮箱(多个用分号隔开)", "可见客户完整信息")
 

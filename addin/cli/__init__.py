@@ -39,6 +39,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("addin.cli.check", "校验服务单工作表,列出每个问题及其单元格"),
     "fees": ("addin.cli.fees", "三包判定、客户收费、厂家结算和服务时效"),
     "report": ("addin.cli.report", "生成月度统计表和各部门反馈包"),
+    "print": ("addin.cli.print_form", "打印三联服务单(表7-27)和预印编号的空白单(PDF)"),
+    "today": ("addin.cli.today", "今日工作:待上门、拉修在外、待回访、待处理投诉"),
     "replies": ("addin.cli.replies", "导入各部门的改进回复并跟踪"),
     "send": ("addin.cli.send", "发送某月的部门反馈包(只发一次)"),
     "send-due": ("addin.cli.send", "发送所有已到发送日、尚未发送的月份"),

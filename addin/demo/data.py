@@ -23,7 +23,8 @@ from addin.book.settings import Settings
 
 DEFAULT_SEED = 2026
 DEMO_SETTINGS = Settings(dealer_name="青禾县惠民家电商行", service_point="青禾县城关镇人民路服务网点",
-                         default_tier="县城")
+                         default_tier="县城", dealer_address="青禾县城关镇人民路88号",
+                         service_phone="0739-5123000")
 ONSITE = ("安装", "维修", "保养")
 
 
@@ -65,7 +66,7 @@ def demo_orders(end_month: date | str, seed: int = DEFAULT_SEED, policy: Policy 
     first, last = month_span(end_month)
     gen = _Gen(random.Random(seed), policy, first, last)
     orders = [gen.order(when) for when in gen.report_times()]
-    protected = gen.repeat_units(orders) + gen.midnight_visit(orders)
+    protected = gen.repeat_units(orders) + gen.midnight_visit(orders) + gen.standby_units(orders)
     orders.sort(key=lambda o: (o["reported_at"], o["serial"] or ""))
     counts: dict[str, int] = {}
     for o in orders:
@@ -274,6 +275,19 @@ class _Gen:
                 out.append(ex)
         orders.extend(out)
         return out
+
+    def standby_units(self, orders: list[dict]) -> list[dict]:
+        """The last two water heaters repaired in the final month were taken away with a standby
+        unit lent (seed 001); the earlier one's standby is back two days after the repair."""
+        heaters = [o for o in orders if o["category"] == "热水器" and o["service_type"] == "维修"
+                   and o.get("left_at") and o["reported_at"].date() >= self.last.replace(day=1)
+                   and o.get("customer_agreed") == "是"][-2:]
+        for n, o in enumerate(heaters):
+            o["standby_lent"] = "是"
+            returned = o["left_at"].date() + timedelta(days=2)
+            if n == 0 and returned <= self.last:
+                o["standby_returned"] = returned
+        return heaters
 
     def midnight_visit(self, orders: list[dict]) -> list[dict]:
         """A winter water heater repaired late at night, the visit crossing midnight."""

@@ -4,7 +4,7 @@ xlwings.pro).
 Owns: the ribbon's button handlers (ribbon), reading and patching the open book in a few calls
 (livebook), the worksheet functions (udfs, udf_cells, udf_shapes, udf_policy) and the .xlam add-in
 file built from macros/ (xlam, vba, cfb; those three need no Excel and no xlwings import).
-May import addin.book, addin.rules, addin.report and addin.mail.
+May import addin.book, addin.rules, addin.report, addin.day and addin.mail.
 
 `addin.excel.<handler>` still works for add-ins built before the handlers moved to
 addin.excel.ribbon (their VBA runs `import addin.excel; addin.excel.check()`).

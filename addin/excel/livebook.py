@@ -183,6 +183,8 @@ def write_sheet(book, name: str, content: SheetContent) -> None:
         width = max(len(r) for r in rows)
         sheet.range("A1").value = [r + [None] * (width - len(r)) for r in rows]
         sheet.range((1, 1), (1, width)).font.bold = True
+    for (r, c), colour in content.fills.items():   # a few cells (late orders): one call each
+        sheet.range((r, c)).color = _rgb(colour)
     for c, w in content.widths.items():
         sheet.range(f"{col_letter(c)}1").column_width = w
 

@@ -13,6 +13,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+from addin import clock
 from addin.book.issues import ERROR, WorkbookError
 from addin.excel.livebook import ExcelRows, apply_patch, clear_marks as _clear
 from addin.book.patch import SheetContent, check_patch
@@ -22,11 +23,14 @@ REPLIES_FOLDER = "回复"
 HELP = ("售后服务加载项\n"
         "校验:检查服务单,问题单元格标色并加批注,问题清单见“校验结果”表。\n"
         "计算费用:三包判定、客户收费、厂家结算、服务时效,填入灰色计算列。\n"
+        "打印服务单:选中的服务单打成三联单(客户联、经销商存根联、厂家结算联)PDF,放在工作簿旁的“打印”文件夹。\n"
+        "今日工作:待上门(距承诺时限还剩几小时)、拉修在外、待回访、待处理投诉,写入“今日工作”表。\n"
         "生成月报:上个月的统计表和各部门反馈包,放在工作簿旁的 reports 文件夹。\n"
         "发送反馈:发送已到发送日的月份(按已保存的工作簿),每个部门每月只发一次。\n"
         "导入回复:读取工作簿旁“回复”文件夹里各部门返回的反馈包。\n"
         "清除标记:去掉本工具的颜色和批注,恢复原样。\n"
-        "不用 Excel 时:命令行 aftersales check / fees / report / send-due 处理同一个工作簿。")
+        "不用 Excel 时:命令行 aftersales check / fees / print / today / report / send-due 处理同一个工作簿。")
+PRINT_FOLDER = "打印"
 
 
 def _caller(book):
@@ -101,6 +105,56 @@ def fees(book=None) -> str:
         t = totals(result)
         return (f"计算完成:{t['orders']} 张服务单,保内 {t['in_warranty']} 张,无法计算 {t['not_computable']} 张;"
                 f"应收客户合计 {t['customer_total']} 元,厂家结算 {t['factory_claim']} 元。")
+    return _run(book, action)
+
+
+def selected_orders(book, wb) -> list[str]:
+    """The order numbers on the rows selected on the order sheet (several areas allowed)."""
+    from addin.day.form import clean
+    sel = getattr(book, "selection", None)
+    if sel is None or sel.sheet.name != wb.orders.sheet:
+        raise WorkbookError("no-order-selected", f"请先在“{wb.orders.sheet}”表中选中要打印的服务单所在的行"
+                                                 "(可按住 Ctrl 多选),再点“打印服务单”。")
+    rows = [r for area in (getattr(sel, "areas", None) or [sel])
+            for r in range(area.row, area.last_cell.row + 1)]
+    frame = wb.orders.frame
+    numbers = [clean(v) for v in frame["order_no"].reindex(frame.index.intersection(rows))]
+    numbers = list(dict.fromkeys(n for n in numbers if n))
+    if not numbers:
+        raise WorkbookError("no-order-selected", "选中的行里没有服务单编号,请选中填有服务单的行再点“打印服务单”。")
+    return numbers
+
+
+def _open(path: Path) -> None:
+    if hasattr(os, "startfile"):
+        os.startfile(path)  # noqa: S606 - Windows: open with the default viewer
+
+
+def print_forms(book=None) -> str:
+    """打印服务单: the three-part service order of the selected rows, as a PDF in the folder
+    打印 beside the workbook (opened when done)."""
+    def action(book):
+        from addin.day.formpdf import print_orders
+        reader, wb = _load(book)
+        numbers = selected_orders(book, wb)
+        out = _saved_path(reader).parent / PRINT_FOLDER / f"服务单_{clock.now():%Y%m%d_%H%M%S}.pdf"
+        forms = print_orders(wb, numbers, 0, out)
+        _open(out)
+        return f"已生成 {len(forms)} 张服务单(每张三联,共 {3 * len(forms)} 页):{out}"
+    return _run(book, action)
+
+
+def today(book=None) -> str:
+    """今日工作: the day's work lists into the sheet 今日工作 (late visits in red)."""
+    def action(book):
+        from addin.day.lists import SHEET, today_sheet, work_lists
+        from addin.rules.fees import compute
+        reader, wb = _load(book)
+        day = work_lists(wb, compute(wb), clock.now())
+        patch = check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues)
+        patch.sheets[SHEET] = today_sheet(day, wb.orders.sheet, wb.orders.cols.get("order_no", 1))
+        apply_patch(book, patch, reader)
+        return "今日工作:" + ",".join(w.table.title for w in day.lists) + f",详见“{SHEET}”表。"
     return _run(book, action)
 
 

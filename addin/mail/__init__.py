@@ -4,5 +4,5 @@ Owns: message building and the SMTP hand-over or .eml file (mailer; the only mod
 SMTP), the outbox ledger (outbox, SQLite), delivering a month against it (dispatch), the one
 entry point that picks the transport (sending), which months are due (due) and the OS scheduler
 entry of the daily run (schedule).
-May import addin.book, addin.rules and addin.report. No Excel.
+May import addin.book, addin.rules, addin.report and addin.day. No Excel.
 """

@@ -24,7 +24,7 @@ ROLE_TABLES = {
     "rd": ("pareto", "early", "repeats"),
     "quality": ("model_batches", "early", "batches", "repeats"),
     "production": ("batches", "model_batches"),
-    "service": ("promise", "fees", "satisfaction", "warranty", "repeats"),
+    "service": ("promise", "fees", "satisfaction", "visits", "warranty", "repeats"),
     "general": ("by_type", "pareto", "promise"),
 }
 ROLE_CHARTS = {"rd": ("pareto",), "quality": ("model_batches",), "production": ("batches",),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from addin.book.issues import ERROR
-from addin.report import kpis
+from addin.report import kpis, visits
 from addin.report.tables import Table, rows_of  # noqa: F401 (Table: part of this module's API)
 
 TABLE_728_HEADERS = ("序号", "客户名称", "产品类型", "产品型号", "数量", "问题描述", "检测结果", "处理方案",
@@ -125,5 +125,6 @@ def summarize(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, *, pol
     orders = month_orders(frame, fees, key, error_rows, issues, sheet)
     unplaced = int(pd.to_datetime(frame["reported_at"], errors="coerce").isna().sum())
     tables = kpis.all_kpis(orders, policy, settings, issues, sheet, unplaced)
+    tables["visits"] = visits.return_visits(orders, settings)
     return MonthSummary(key, month_label(key), orders, table_728(orders), tables,
                         kpis.totals(orders), unplaced)

@@ -107,6 +107,7 @@ def check_choices(ctx: Context) -> list[Issue]:
         "claimed_warranty": ("claimed-warranty-invalid", YES_NO),
         "customer_agreed": ("customer-agreed-invalid", YES_NO),
         "rating": ("rating-invalid", RATINGS),
+        "standby_lent": ("standby-invalid", YES_NO),
     }
     out = []
     for field, (code, allowed) in lists.items():
