@@ -16,7 +16,7 @@ import click
 from addin.mail.due import month_of
 from addin.book.issues import WorkbookError
 from addin.mail.mailer import MailError, month_label
-from addin.mail.outbox import LockBusy
+from addin.mail.outbox import LedgerError, LockBusy
 from addin.cli import fail
 from addin.mail.sending import append_log, log_path, send_due, send_workbook_month  # noqa: F401 (log_path: tests)
 
@@ -42,7 +42,9 @@ def _check_month(month: str, force: bool) -> None:
 
 @click.command(help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
                     "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。\n\n"
-                    "退出码:0 完成,1 有失败或待确认,2 工作簿无法读取。\n\n"
+                    "每次发送记在本机用户数据文件夹里的“邮件发送记录.sqlite”(输出的最后一行写明位置):"
+                    "工作簿另存、复制、改名后也不会重复发送。\n\n"
+                    "退出码:0 完成,1 有失败或待确认(或发送记录损坏、被占用),2 工作簿无法读取。\n\n"
                     "例:aftersales send 服务单.xlsx --month 2026-10 --dry-run")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--month", required=True, help="月份,如 2026-10")
@@ -57,7 +59,7 @@ def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departm
     try:
         result, lines = send_workbook_month(wb, month, force=force, only=tuple(departments),
                                             unknown=unknown or "", dry_run=dry_run)
-    except MailError as error:
+    except (MailError, LedgerError) as error:
         _fail(error.code, error.message)
     except LockBusy as busy:
         _fail("send-busy", f"另一个发送任务正在运行(锁文件 {busy}),本次没有发送,请稍后再试。")
@@ -77,7 +79,7 @@ def send_due_command(workbook: Path, dry_run: bool, today) -> None:
     day = today.date() if today else date.today()
     try:
         lines, ok, acted = send_due(wb, workbook, day, dry_run)
-    except MailError as error:
+    except (MailError, LedgerError) as error:
         lines, ok, acted = [f"错误[{error.code}]:{error.message}"], False, True
     except LockBusy:
         click.echo("另一个发送任务正在运行,本次不发送。")

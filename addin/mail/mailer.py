@@ -133,8 +133,14 @@ def month_label(month: str) -> str:
     return f"{int(year)}年{int(mon)}月"
 
 
+def one_line(text: str) -> str:
+    """Workbook text fit for a mail header: line breaks (Alt+Enter in a cell) and other control
+    characters become one space, so a header can neither break nor be forged."""
+    return re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+", " ", str(text)).strip()
+
+
 def subject_for(dealer: str, month: str, department: str) -> str:
-    return f"{dealer} {month_label(month)}售后反馈包 · {department}"
+    return one_line(f"{dealer} {month_label(month)}售后反馈包 · {department}")
 
 
 def pack_hash(pack, subject: str) -> str:
@@ -187,8 +193,8 @@ def build_message(pack, *, dealer: str, month: str, sender: str, recipients, mes
     name = Path(pack.xlsx_path).name
     msg = EmailMessage(policy=POLICY)
     msg["Subject"] = subject_for(dealer, month, dept)
-    msg["From"] = Address(dealer, addr_spec=sender)
-    msg["To"] = [Address(dept, addr_spec=r) for r in recipients]
+    msg["From"] = Address(one_line(dealer), addr_spec=sender)
+    msg["To"] = [Address(one_line(dept), addr_spec=r) for r in recipients]
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = message_id
     msg["X-Aftersales-Month"] = month

@@ -5,13 +5,14 @@ stopped run left behind and describes the result in Chinese. Used by `aftersales
 """
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
 from addin.mail.dispatch import EML, MonthResult, send_month
 from addin.mail.due import due_months, order_months
 from addin.mail.mailer import MailError, month_label, smtp_config, subject_for
-from addin.mail.outbox import Ledger, ledger_path, run_lock
+from addin.mail.outbox import Ledger, ledger_error, legacy_ledger_path, run_lock, shared_ledger_path
 
 OUTBOX_FOLDER = "发件箱"
 
@@ -98,14 +99,30 @@ def _outcome_lines(o) -> list[str]:
     return lines
 
 
-def locked(workbook: Path, dry_run: bool, action):
-    """Run `action(ledger)` holding the run lock, after settling what a stopped run left."""
-    if dry_run:
-        with Ledger(ledger_path(workbook)) as ledger:
+def factory_of(settings) -> str:
+    """The factory part of the ledger key: '' while a dealer has a single factory."""
+    return getattr(settings, "factory", "") or ""
+
+
+def ledger_line(path: Path) -> str:
+    return f"发送记录:{path}(本机所有副本共用,同一个月不会重复发送)"
+
+
+def locked(settings, workbook: Path, dry_run: bool, action, ledger_file: Path | None = None):
+    """Run `action(ledger)` on the shared ledger (or `ledger_file`; the workbook's old ledger is
+    adopted) holding the run lock, after settling what a stopped run left.
+    Raises LockBusy, outbox.LedgerError."""
+    path = ledger_file or shared_ledger_path()
+    try:
+        if dry_run:
+            with Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
+                return action(ledger)
+        with run_lock(path), Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
+            ledger.adopt(legacy_ledger_path(workbook))
+            ledger.recover()
             return action(ledger)
-    with run_lock(workbook), Ledger(ledger_path(workbook)) as ledger:
-        ledger.recover()
-        return action(ledger)
+    except sqlite3.Error as error:
+        raise ledger_error(error, path) from None
 
 
 def _span(months: list[str]) -> str:
@@ -138,7 +155,9 @@ def send_due(wb, workbook: Path, today: date, dry_run: bool = False) -> tuple[li
                 break
         if old and state["acted"]:
             lines.append(f"较早的月份 {_span(old)} 不自动发送(需要时用 aftersales send --month)")
-    locked(workbook, dry_run, run)
+    locked(wb.settings, workbook, dry_run, run)
+    if state["acted"]:
+        lines.append(ledger_line(shared_ledger_path()))
     return lines, state["ok"], state["acted"]
 
 
@@ -149,11 +168,16 @@ def append_log(workbook: Path, lines: list[str]) -> None:
 
 
 def send_workbook_month(wb, month: str, *, packs=None, force: bool = False, only: tuple[str, ...] = (),
-                        unknown: str = "", dry_run: bool = False) -> tuple[MonthResult, list[str]]:
+                        unknown: str = "", dry_run: bool = False,
+                        ledger_file: Path | None = None) -> tuple[MonthResult, list[str]]:
     """Send (or plan) one month of a loaded workbook: (result, Chinese lines to show).
-    Raises MailError (configuration, packs) and outbox.LockBusy (another run is sending)."""
+    `ledger_file`: a ledger of its own instead of the shared one (the demo's made-up dealer).
+    Raises MailError (configuration, packs), outbox.LockBusy (another run is sending) and
+    outbox.LedgerError (the ledger is corrupt or locked)."""
     config, note = config_for(wb.settings, dry_run)
-    result = locked(Path(wb.path), dry_run, lambda ledger: send_month(
+    result = locked(wb.settings, Path(wb.path), dry_run, lambda ledger: send_month(
         wb.settings, ledger, month, packs_builder(wb, month, packs), config=config,
-        eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run))
-    return result, ([f"提醒:{note}"] if note else []) + describe(result, wb.settings.dealer_name)
+        eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run),
+        ledger_file)
+    lines = describe(result, wb.settings.dealer_name) + [ledger_line(ledger_file or shared_ledger_path())]
+    return result, ([f"提醒:{note}"] if note else []) + lines

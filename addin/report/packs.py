@@ -9,7 +9,6 @@ registered in the reply ledger; earlier items past due without an answer are lis
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from addin import assets
 from addin.report import charts
-from addin.book.files import atomic_dir
+from addin.book.files import atomic_dir, safe_component
 from addin.report.items import ROLE_CHARTS, ROLE_TABLES, items_for, role_of
 from addin.report.packbook import settlement_table, write_pack
 from addin.report.privacy import mask_frame
@@ -66,7 +65,7 @@ def send_date(month: str, send_day: int) -> date:
 
 
 def _safe(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "部门"
+    return safe_component(name, "部门")
 
 
 def _cell(value, kind: str) -> dict:
