@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 MASK = "****"
@@ -119,29 +120,34 @@ def mask_text(text) -> str | None:
     return _HOUSE.sub(MASK, _PHONE_LIKE.sub(MASK, str(text)))
 
 
-def _own_values(frame: pd.DataFrame) -> list[pd.Series]:
-    """Per row, the order's own strings to hide in its free text: the name (2+ characters) and
-    the surname with an honorific, the phone and its digits, the address and its detail part."""
-    def col(name):
-        return frame[name].astype(object).where(frame[name].notna(), "").astype(str).str.strip() \
-            if name in frame.columns else pd.Series("", index=frame.index)
+def _own_values(frame: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
+    """Per row, the order's own strings to hide in its free text (the name of 2+ characters,
+    the phone and its digits, the address and its detail part), and its surname (for 张先生)."""
+    def col(name) -> list[str]:
+        if name not in frame.columns:
+            return [""] * len(frame)
+        return ["" if _is_blank(v) else str(v).strip() for v in frame[name].to_numpy(object)]
     name, phone, address = col("customer"), col("phone"), col("address")
-    owns = [name.where(name.str.len() >= 2, ""), phone, phone.str.replace(r"\D", "", regex=True), address]
-    kept = address.map(lambda a: mask_address(a) or "" if a else "")
-    owns.append(pd.Series([a[len(k):] if k != "***" and a.startswith(k) else ""
-                           for a, k in zip(address, kept)], index=frame.index))
-    surname = name.str[:1].where(name.str.len().between(2, 4), "")
-    owns += [surname.where(surname == "", surname + h) for h in _HONORIFICS]
-    return [o.where(o.str.len() >= 2, "") for o in owns]
+    kept = [mask_address(a) or "" if a else "" for a in address]
+    detail = [a[len(k):] if k != "***" and a.startswith(k) else "" for a, k in zip(address, kept)]
+    digits = [re.sub(r"\D", "", p) for p in phone]
+    owns = [[v if len(v) >= 2 else "" for v in values] for values in (name, phone, digits, address, detail)]
+    surnames = [n[0] if 2 <= len(n) <= 4 else "" for n in name]
+    return owns, surnames
 
 
-def _replace_own(texts: pd.Series, owns: list[pd.Series]) -> pd.Series:
-    """`texts` with every row's own values masked, touching only rows that contain one."""
-    out = texts.copy()
+_HONORIFIC = "(?:" + "|".join(_HONORIFICS) + ")"
+
+
+def _replace_own(texts: list, owns: list[list[str]], surnames: list[str]) -> list:
+    """`texts` with every row's own values masked (a plain substring test per row; the
+    replacement runs only where it hits)."""
+    out = list(texts)
     for own in owns:
-        hit = [bool(o) and isinstance(t, str) and o in t for t, o in zip(out, own)]
-        if any(hit):
-            out[hit] = [t.replace(o, MASK) for t, o in zip(out[hit], own[hit])]
+        for i in [i for i, (t, o) in enumerate(zip(out, own)) if o and o in t]:
+            out[i] = out[i].replace(own[i], MASK)
+    for i in [i for i, (t, s) in enumerate(zip(out, surnames)) if s and s in t]:
+        out[i] = re.sub(re.escape(surnames[i]) + _HONORIFIC, MASK, out[i])
     return out
 
 
@@ -152,14 +158,17 @@ def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT) -> pd.DataFrame:
     present = [c for c in columns if c in out.columns]
     if not present or out.empty:
         return out
-    owns = _own_values(out)
+    owns, surnames = _own_values(out)
     for col in present:
-        texts = out[col].astype(object)
-        strings = texts.where(texts.map(lambda v: isinstance(v, str)), None)
-        has = strings.notna()
+        texts = out[col].to_numpy(object)
+        has = np.array([isinstance(v, str) for v in texts], dtype=bool)
         if not has.any():
             continue
-        cleaned = _replace_own(strings[has], [o[has] for o in owns])
-        cleaned = cleaned.str.replace(_PHONE_LIKE, MASK, regex=True).str.replace(_HOUSE, MASK, regex=True)
-        out[col] = texts.where(~has, cleaned)
+        rows = np.flatnonzero(has)
+        own = _replace_own(texts[rows].tolist(), [[o[i] for i in rows] for o in owns], [surnames[i] for i in rows])
+        uniques = pd.Series(pd.unique(pd.Series(own, dtype=object)), dtype=object)   # texts repeat a lot
+        masked = uniques.str.replace(_PHONE_LIKE, MASK, regex=True).str.replace(_HOUSE, MASK, regex=True)
+        texts = texts.copy()
+        texts[rows] = pd.Series(own, dtype=object).map(dict(zip(uniques, masked))).to_numpy(object)
+        out[col] = pd.Series(texts, index=out.index, dtype=object)
     return out
