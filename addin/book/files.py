@@ -4,6 +4,7 @@ temporary files and folders a killed run left behind (`clean_stale`).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -19,6 +20,20 @@ STALE_SECONDS = 3600                # a temporary left this long belongs to a ru
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f\u2028\u2029\ufeff]+')
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|CLOCK\$|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?$", re.IGNORECASE)
 MAX_COMPONENT = 60                  # characters; with our prefixes a name stays well under 255 bytes
+
+
+def os_error(error: OSError, doing: str) -> tuple[str, str]:
+    """(stable code, one Chinese sentence) for an OSError met while `doing` (e.g. 写入标注副本)."""
+    where = f"“{error.filename}”" if getattr(error, "filename", None) else ""
+    if error.errno == errno.ENOSPC or getattr(error, "winerror", None) == 112:
+        return "disk-full", f"{doing}失败:磁盘空间不足{where}。请清理磁盘或换一个位置后再试;原文件没有被改动。"
+    if isinstance(error, (NotADirectoryError, FileExistsError)) or error.errno == errno.ENOTDIR:
+        return "out-under-file", (f"{doing}失败:输出位置{where}的上一级是一个文件而不是文件夹,"
+                                  "请另选一个文件夹。")
+    if isinstance(error, PermissionError) or error.errno == errno.EROFS:
+        return "file-locked", (f"{doing}失败:{where}被占用或没有写入权限(是否正被 Excel 打开?)。"
+                               "请关闭它或另选位置后再试。")
+    return "write-failed", f"{doing}失败:{error.strerror or error}{where}。"
 
 
 def safe_component(text, fallback: str = "未命名") -> str:

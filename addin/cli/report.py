@@ -8,7 +8,9 @@ from pathlib import Path
 import click
 
 from addin.cli import fail
+from addin.book.files import os_error
 from addin.book.issues import WorkbookError
+from addin.book.ledgers import LedgerError
 
 
 def _fail(code: str, message: str) -> None:
@@ -34,10 +36,10 @@ def command(workbook: Path, month: str, out_dir: Path | None) -> None:
         report = build_month(wb, month, out_dir)
     except MonthError as error:
         _fail(error.code, str(error))
-    except (WorkbookError, ReportError) as error:
+    except (WorkbookError, ReportError, LedgerError) as error:
         _fail(error.code, error.message)
     except OSError as error:
-        _fail("report-write-failed", f"写入月报失败:{error.strerror or error}(文件是否正被 Excel 打开?)")
+        _fail(*os_error(error, "写入月报"))
     except Exception as error:  # noqa: BLE001 - one line for the clerk, never a traceback
         _fail("report-failed", f"生成月报时出错({error.__class__.__name__}:{error})。请把这行信息发给维护人员。")
     t = report.summary.totals

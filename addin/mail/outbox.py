@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from addin.book import ledgers
+from addin.book.ledgers import LedgerError, ledger_error  # noqa: F401 (LedgerError: part of the API)
 from addin.datadir import data_dir
 
 PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
@@ -68,19 +70,11 @@ COPIED = ", ".join(COLUMNS[1:15])
 
 LEDGER_SUFFIX = "_邮件发送记录"
 LEDGER_NAME = "邮件发送记录.sqlite"
-BUSY_SECONDS = 15.0                 # how long to wait for another program to let go of the ledger
+LABEL = "发送记录"
 
 
 class LockBusy(Exception):
     """Another run holds the ledger's lock."""
-
-
-class LedgerError(Exception):
-    """The ledger cannot be used (corrupt, locked too long, unwritable): code + Chinese message."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 def shared_ledger_path() -> Path:
@@ -92,18 +86,6 @@ def legacy_ledger_path(workbook: Path | str) -> Path:
     """Where versions before the shared ledger kept it: beside the workbook."""
     workbook = Path(workbook)
     return workbook.with_name(workbook.stem + LEDGER_SUFFIX + ".sqlite")
-
-
-def ledger_error(error: Exception, path: Path) -> LedgerError:
-    """One Chinese sentence for an SQLite or file error on the ledger `path`."""
-    text = str(error).lower()
-    if isinstance(error, sqlite3.OperationalError) and "locked" in text:
-        return LedgerError("ledger-locked", f"发送记录“{path}”正被另一个程序占用(已等待{BUSY_SECONDS:g}秒),本次没有发送;"
-                                            "请关闭正在打开它的程序后再试。")
-    if isinstance(error, sqlite3.DatabaseError) and ("not a database" in text or "malformed" in text):
-        return LedgerError("ledger-corrupt", f"发送记录“{path}”已损坏(不是有效的数据库),本次没有发送。请从备份恢复它,"
-                                             "或把它改名保存后再运行(那样以前的发送记录会丢失,可能重复发送)。")
-    return LedgerError("ledger-unusable", f"无法使用发送记录“{path}”:{error}。本次没有发送。")
 
 
 def _now() -> str:
@@ -152,8 +134,8 @@ class Ledger:
 
     def __init__(self, path: Path | str, dealer: str = "", factory: str = ""):
         self.path, self.dealer, self.factory = Path(path), dealer, factory
+        self.db = ledgers.connect(self.path, LABEL, isolation_level=None)
         try:
-            self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             self.db.executescript(SCHEMA)
             have = {r[1] for r in self.db.execute("PRAGMA table_info(outbox)")}
             for column in ("dealer", "factory"):      # a ledger written before the key had them
@@ -161,7 +143,7 @@ class Ledger:
                     self.db.execute(f"ALTER TABLE outbox ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
             self.db.executescript(INDEXES)
         except (sqlite3.Error, OSError) as error:
-            raise ledger_error(error, self.path) from None
+            raise ledger_error(error, self.path, LABEL) from None
 
     def adopt(self, legacy: Path | str) -> int:
         """Copy in, once, the rows of an older per-workbook ledger (as this dealer's and
@@ -172,14 +154,14 @@ class Ledger:
         try:
             self.db.execute("ATTACH DATABASE ? AS legacy", (legacy.resolve().as_uri() + "?mode=ro",))
         except sqlite3.Error as error:
-            raise ledger_error(error, legacy) from None
+            raise ledger_error(error, legacy, LABEL) from None
         try:
             with self.db:
                 return self.db.execute(
                     f"INSERT OR IGNORE INTO outbox (dealer, factory, {COPIED}) SELECT ?, ?, {COPIED} FROM legacy.outbox",
                     (self.dealer, self.factory)).rowcount
         except sqlite3.Error as error:
-            raise ledger_error(error, legacy) from None
+            raise ledger_error(error, legacy, LABEL) from None
         finally:
             self.db.execute("DETACH DATABASE legacy")
 

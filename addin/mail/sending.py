@@ -12,6 +12,7 @@ from pathlib import Path
 from addin.mail.dispatch import EML, MonthResult, send_month
 from addin.mail.due import due_months, order_months
 from addin.mail.mailer import MailError, month_label, smtp_config, subject_for
+from addin.mail import outbox
 from addin.mail.outbox import Ledger, ledger_error, legacy_ledger_path, run_lock, shared_ledger_path
 
 OUTBOX_FOLDER = "发件箱"
@@ -122,7 +123,7 @@ def locked(settings, workbook: Path, dry_run: bool, action, ledger_file: Path | 
             ledger.recover()
             return action(ledger)
     except sqlite3.Error as error:
-        raise ledger_error(error, path) from None
+        raise ledger_error(error, path, outbox.LABEL) from None
 
 
 def _span(months: list[str]) -> str:
