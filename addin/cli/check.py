@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from addin.cli import fail
+from addin.book.files import os_error
 from addin.book.issues import ERROR, WorkbookError
 
 
@@ -45,17 +46,22 @@ def fail_unreadable(error: WorkbookError) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出每个问题(sheet, cell, row, column, code, severity, message)")
 @click.option("--annotate", type=click.Path(path_type=Path), help="另存一份标注副本:问题单元格标色加批注,并附“校验结果”工作表")
+@click.option("--force", is_flag=True, help="--annotate 的文件已存在时覆盖它")
 @click.option("--limit", default=200, show_default=True, help="表格中最多显示的问题数")
-def command(workbook: Path, as_json: bool, annotate: Path | None, limit: int) -> None:
+def command(workbook: Path, as_json: bool, annotate: Path | None, force: bool, limit: int) -> None:
     from addin.rules.loader import load_workbook
-    from addin.book.patch import check_patch, write_copy
+    from addin.book.patch import check_output, check_patch, write_copy
 
     try:
+        if annotate:
+            check_output(workbook, annotate, force)      # before the (long) read
         wb = load_workbook(workbook)
         if annotate:
-            write_copy(check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), workbook, annotate)
+            write_copy(check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), workbook, annotate, force)
     except WorkbookError as error:
         fail_unreadable(error)
+    except OSError as error:
+        fail(*os_error(error, "保存标注副本"), 2)
     if as_json:
         click.echo(json.dumps([i.as_dict() for i in wb.issues], ensure_ascii=False, indent=1))
     else:

@@ -6,13 +6,13 @@ outcome), 2 workbook unreadable.
 """
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
+from addin import clock
 from addin.mail.due import month_of
 from addin.book.issues import WorkbookError
 from addin.mail.mailer import MailError, month_label
@@ -33,11 +33,15 @@ def _load(workbook: Path):
         _fail(error.code, error.message, 2)
 
 
-def _check_month(month: str, force: bool) -> None:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        _fail("month-invalid", f"月份“{month}”格式不对,请写成 2026-10 这样。")
-    if month >= month_of(date.today()) and not force:
+def _check_month(month: str, force: bool) -> str:
+    from addin.report.summary import MonthError, month_key
+    try:
+        month = month_key(month)
+    except MonthError as error:
+        _fail(error.code, str(error))
+    if month >= month_of(clock.today()) and not force:
         _fail("month-open", f"{month_label(month)}还没有结束,不能发送月度反馈包(确需发送请加 --force)。")
+    return month
 
 
 @click.command(help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
@@ -54,7 +58,7 @@ def _check_month(month: str, force: bool) -> None:
 @click.option("--unknown", type=click.Choice(["received", "resend"]),
               help="处理“状态不明”的邮件:received=对方已收到,resend=对方未收到,重发")
 def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departments, unknown) -> None:
-    _check_month(month, force)
+    month = _check_month(month, force)
     wb = _load(workbook)
     try:
         result, lines = send_workbook_month(wb, month, force=force, only=tuple(departments),

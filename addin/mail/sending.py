@@ -5,6 +5,7 @@ stopped run left behind and describes the result in Chinese. Used by `aftersales
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -40,13 +41,22 @@ def packs_builder(wb, month: str, packs=None):
     return build
 
 
+PLAIN_LOGIN = ("SMTP加密方式为 none:用户名和密码(授权码)将不加密地在网络上传送。"
+               "请在设置表把 SMTP加密方式 改为 ssl(端口 465)或 starttls(端口 587)。")
+
+
 def config_for(settings, dry_run: bool = False):
+    """(SmtpConfig or None, a note for the clerk: no password in a dry run, or a login that
+    would travel unencrypted — said once per run)."""
     try:
-        return smtp_config(settings), ""
+        config, note = smtp_config(settings), ""
     except MailError as error:
-        if dry_run and error.code == "smtp-no-password":
-            return smtp_config(settings, keyring_get=lambda user: "(未设置)"), error.message
-        raise
+        if not (dry_run and error.code == "smtp-no-password"):
+            raise
+        config, note = smtp_config(settings, keyring_get=lambda user: "(未设置)"), error.message
+    if config and config.user and config.security == "none":
+        note = f"{note};{PLAIN_LOGIN}" if note else PLAIN_LOGIN
+    return config, note
 
 
 def _addresses(rows_or_names) -> str:
@@ -93,7 +103,11 @@ def _outcome_lines(o) -> list[str]:
     elif d.accepted:
         lines.append(f"  {o.department}:已发送 → {_addresses(d.accepted)}")
     for address, reason in d.refused.items():
-        lines.append(f"  {o.department}:被拒收 → {address}:{reason}(改正地址后再运行会只补发这一封)")
+        if re.match(r"(发件人被拒:)?4\d\d", reason):      # 4xx: the server's temporary trouble
+            lines.append(f"  {o.department}:暂时未发出 → {address}:{reason}(服务器临时问题,下次运行会自动重试,"
+                         "不需要改地址)")
+        else:
+            lines.append(f"  {o.department}:被拒收 → {address}:{reason}(改正地址后再运行会只补发这一封)")
     if d.unknown:
         lines.append(f"  {o.department}:状态不明 → {_addresses(d.unknown)}:{d.detail}。不会自动重发;"
                      "请向收件人确认后用 --unknown received 或 --unknown resend 处理")
