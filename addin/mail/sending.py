@@ -131,6 +131,7 @@ def locked(settings, workbook: Path, dry_run: bool, action, ledger_file: Path | 
     try:
         if dry_run:
             with Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
+                ledger.adopt(legacy_ledger_path(workbook))      # so the plan knows what was sent
                 return action(ledger)
         with run_lock(path), Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
             ledger.adopt(legacy_ledger_path(workbook))
