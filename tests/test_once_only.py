@@ -9,13 +9,12 @@ import sqlite3
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from addin.cli.send import send_command, send_due_command
 from addin.mail import outbox
 from addin.mail.outbox import Ledger, legacy_ledger_path, shared_ledger_path
 from tests.smtp_server import smtp_server
-from tests.test_send import SETTINGS, _env, _run, book  # noqa: F401 (book: fixture)
+from tests.test_send import SETTINGS, _run, book  # noqa: F401 (book: fixture)
 
 
 def test_send__copy_of_workbook_sends_nothing_again(book):

@@ -107,13 +107,16 @@ def test_send__wrong_password(book):
     assert result.exit_code == 1 and "授权码" in result.output and server.handler.raw == []
 
 
-def test_send__refused_recipient_then_only_the_rest(book):
+@pytest.mark.parametrize("how, said, not_said", [
+    ("refuse", "被拒收 → rd2@factory.test:550", "自动重试"),
+    ("defer", "暂时未发出 → rd2@factory.test:451", "改正地址")])     # 4xx: temporary, retried (issue 11)
+def test_send__refused_or_deferred_recipient_then_only_the_rest(book, how, said, not_said):
     with smtp_server() as server:
-        server.handler.refuse = {"rd2@factory.test"}
+        setattr(server.handler, how, {"rd2@factory.test"})
         first = _run(send_command, [book, "--month", "2026-09"], server.port)
-        server.handler.refuse = set()
+        setattr(server.handler, how, set())
         second = _run(send_command, [book, "--month", "2026-09"], server.port)
-    assert first.exit_code == 1 and "被拒收 → rd2@factory.test:550" in first.output
+    assert first.exit_code == 1 and said in first.output and not_said not in first.output
     assert second.exit_code == 0
     assert [tos for _, tos in server.handler.envelopes][-1] == ["rd2@factory.test"]
     assert len(server.handler.raw) == 5

@@ -41,7 +41,7 @@ def fail_unreadable(error: WorkbookError) -> None:
     fail(error.code, error.message, 2)
 
 
-@click.command(help="校验服务单工作表。退出码:0 无错误(可有提醒),1 有错误,2 文件无法读取。\n\n"
+@click.command(help="校验服务单工作表。退出码:0 无错误(可有提醒),1 有错误,2 文件无法读取或副本无法写入。\n\n"
                     "例:aftersales check 服务单.xlsx --annotate 服务单_校验.xlsx")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出每个问题(sheet, cell, row, column, code, severity, message)")

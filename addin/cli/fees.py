@@ -103,7 +103,7 @@ def _annotate(wb, result, workbook: Path, out: Path, force: bool) -> None:
 
 
 @click.command(help="三包判定、客户收费、厂家结算和服务时效。退出码:0 全部可计算,1 有服务单因数据错误"
-                    "无法计算,2 文件无法读取。\n\n例:aftersales fees 服务单.xlsx --month 2026-10")
+                    "无法计算,2 文件无法读取或副本无法写入。\n\n例:aftersales fees 服务单.xlsx --month 2026-10")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--month", callback=_month, help="只看这个月报修的服务单,如 2026-10")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出,每张服务单一个对象(金额为两位小数的数字)")

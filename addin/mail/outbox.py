@@ -152,7 +152,7 @@ class Ledger:
         if not legacy.is_file() or legacy.resolve() == self.path.resolve():
             return 0
         try:
-            self.db.execute("ATTACH DATABASE ? AS legacy", (legacy.resolve().as_uri() + "?mode=ro",))
+            self.db.execute("ATTACH DATABASE ? AS legacy", (str(legacy),))      # only read
         except sqlite3.Error as error:
             raise ledger_error(error, legacy, LABEL) from None
         try:

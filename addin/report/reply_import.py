@@ -103,7 +103,7 @@ def _pack_of(file: Path, known: dict) -> tuple[str | None, str | None]:
     depts = [d for d, _ in known.values()]
     m = _PACK_NAME.search(file.name)
     month = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}" if m else max(mo for _, mo in known.values())
-    return max(set(depts), key=depts.count), month
+    return max(sorted(set(depts)), key=depts.count), month
 
 
 def _misplaced(item: tuple[str, str], pack: tuple, item_id: str, where: CellRef) -> Issue | None:
