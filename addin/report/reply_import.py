@@ -50,23 +50,28 @@ def _file_issue(path: Path, code: str, message: str) -> Issue:
     return Issue(CellRef(path.name, 1, 1), "", code, ERROR, message)
 
 
-def _read_sheet(path: Path, issues: list) -> list[tuple[int, dict]]:
-    """Rows of a returned pack's 改进回复 sheet as (Excel row, header → value). The file comes
-    from outside: it is vetted like a workbook first (book.workbook.vet)."""
+def _open(path: Path, issues: list):
+    """The returned pack opened read-only after vetting it like a workbook (book.workbook.vet),
+    or None with one issue."""
     from openpyxl import load_workbook
 
     from addin.book.issues import WorkbookError
     from addin.book.workbook import vet
     try:
         vet(path)
+        return load_workbook(path, read_only=True, data_only=True)
     except WorkbookError as error:
         issues.append(_file_issue(path, "reply-" + error.code, error.message + "这个文件没有导入。"))
-        return []
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file becomes one message
         issues.append(_file_issue(path, "reply-file-unreadable",
                                   f"无法打开“{path.name}”:{exc.__class__.__name__}。请确认它是部门寄回的 .xlsx 反馈包。"))
+    return None
+
+
+def _read_sheet(path: Path, issues: list) -> list[tuple[int, dict]]:
+    """Rows of a returned pack's 改进回复 sheet as (Excel row, header → value)."""
+    book = _open(path, issues)
+    if book is None:
         return []
     try:
         if REPLY_SHEET not in book.sheetnames:
