@@ -13,7 +13,8 @@ above it in this list (down the pipeline), never one below:
     excel/   ribbon handlers, the live book, worksheet functions, the .xlam builder (xlwings)
     cli/     one thin module per command
 
-Beside them, used by every stage: `assets` (package data: templates/, macros/).
+Beside them, used by every stage: `assets` (package data: templates/, macros/), `datadir`
+(the user's data folder: the shared outbox ledger).
 Nothing does work at import time: Excel imports the package on every click.
 """
 

@@ -24,6 +24,12 @@ def _clock_reset():
     clock.set_now(None)
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    """Every test has its own user data folder (the shared outbox ledger lives there)."""
+    monkeypatch.setenv("AFTERSALES_DATA_DIR", str(tmp_path / "_userdata"))
+
+
 @pytest.fixture
 def at():
     """Set the one clock for this test: `at("2027-02-10")`, `at(datetime(...))`."""

@@ -57,11 +57,15 @@ class Recorder:
 
     raw: list = field(default_factory=list)          # (mail_from, rcpt_tos, bytes)
     refuse: set = field(default_factory=set)
+    defer: set = field(default_factory=set)           # answered 451 (temporary)
+    echo: str = ""                                    # a careless server: refusals quote this text
     drop_after_data: bool = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.defer:
+            return "451 4.7.1 <%s>: greylisted, try again later" % address
         if address in self.refuse:
-            return "550 5.1.1 <%s>: Recipient address rejected" % address
+            return ("550 5.1.1 <%s>: Recipient address rejected %s" % (address, self.echo)).strip()
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -105,7 +105,7 @@ def test_unreadable_workbook_exit_2(tmp_path, name, content):
 
 def test_bad_month_is_a_usage_error(book):
     result = run(book, "--month", "2025-13")
-    assert result.exit_code == 4 and "不是月份" in result.output
+    assert result.exit_code == 4 and "2025-13" in result.output and "格式不对" in result.output
 
 
 def test_table__without_a_terminal_one_line_per_order_with_the_whole_number(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from addin.mail import dispatch
 from addin.mail.dispatch import EML, SMTP, send_month
 from addin.mail.mailer import SmtpConfig
-from addin.mail.outbox import FAILED, SENT, UNKNOWN, Intent, Ledger, ledger_path
+from addin.mail.outbox import FAILED, SENT, UNKNOWN, Intent, Ledger, legacy_ledger_path
 from addin.book.settings import Department, Settings
 from tests.smtp_server import free_port, make_pack, smtp_server
 
@@ -29,7 +29,7 @@ def env(tmp_path):
         built.append(1)
         return [make_pack(tmp_path / "reports", MONTH, d) for d in SETTINGS.departments]
 
-    with Ledger(ledger_path(tmp_path / "服务单.xlsx")) as ledger:
+    with Ledger(tmp_path / "邮件发送记录.sqlite") as ledger:
         yield ledger, packs, built, tmp_path
 
 

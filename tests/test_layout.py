@@ -16,7 +16,7 @@ import pytest
 
 ADDIN = Path(__file__).resolve().parent.parent / "addin"
 STAGES = ("book", "rules", "report", "day", "mail", "demo", "excel", "cli")
-SHARED = ("clock", "assets")
+SHARED = ("clock", "assets", "datadir")
 # addin/udfs.py: the worksheet functions under their pre-split name, for old workbooks
 SHIMS = {"udfs"}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from addin.mail.outbox import (FAILED, PENDING, SENDING, SENT, UNKNOWN, Intent, Ledger, LockBusy, ledger_path,
-                          run_lock)
+from addin.mail.outbox import (FAILED, PENDING, SENDING, SENT, UNKNOWN, Intent, Ledger, LockBusy, legacy_ledger_path,
+                          run_lock, shared_ledger_path)
 
 
 def _intent(msg_id="<1@d.test>", recipients=("a@f.test", "b@f.test"), month="2026-10", dept="研发部",
@@ -18,12 +18,13 @@ def _intent(msg_id="<1@d.test>", recipients=("a@f.test", "b@f.test"), month="202
 
 @pytest.fixture
 def ledger(tmp_path):
-    with Ledger(ledger_path(tmp_path / "服务单.xlsx")) as led:
+    with Ledger(shared_ledger_path(), "湘潭家电商行") as led:
         yield led
 
 
-def test_ledger_path__beside_workbook(tmp_path):
-    assert ledger_path(tmp_path / "服务单.xlsx") == tmp_path / "服务单_邮件发送记录.sqlite"
+def test_ledger_paths__shared_in_data_dir_legacy_beside_workbook(tmp_path):
+    assert shared_ledger_path() == tmp_path / "_userdata" / "邮件发送记录.sqlite"
+    assert legacy_ledger_path(tmp_path / "服务单.xlsx") == tmp_path / "服务单_邮件发送记录.sqlite"
 
 
 def test_intent_then_outcome__persisted(ledger, tmp_path):
@@ -31,7 +32,7 @@ def test_intent_then_outcome__persisted(ledger, tmp_path):
     assert [r.state for r in ledger.rows()] == [PENDING, PENDING]
     ledger.mark("<1@d.test>", ["a@f.test"], SENT)
     ledger.mark("<1@d.test>", ["b@f.test"], FAILED, "550 unknown user")
-    with Ledger(ledger.path) as again:               # a second process sees it committed
+    with Ledger(ledger.path, "湘潭家电商行") as again:               # a second process sees it committed
         rows = {r.recipient: r for r in again.rows("2026-10", "研发部", "smtp")}
     assert rows["a@f.test"].state == SENT and rows["b@f.test"].detail == "550 unknown user"
     assert rows["a@f.test"].message_id == "<1@d.test>" and rows["a@f.test"].content_hash == "h" * 64
@@ -70,7 +71,7 @@ def test_resolve_unknown__received_or_resend(ledger):
 
 
 def test_run_lock__second_holder_refused_then_free(tmp_path):
-    wb = tmp_path / "服务单.xlsx"
+    wb = tmp_path / "邮件发送记录.sqlite"
     with run_lock(wb):
         with pytest.raises(LockBusy):
             with run_lock(wb):

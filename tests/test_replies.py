@@ -1,3 +1,4 @@
+import os
 from datetime import date, datetime
 
 import openpyxl
@@ -5,7 +6,7 @@ import pytest
 
 from addin.rules.loader import load_workbook
 from addin.report.packs import build_month
-from addin.report.replies import REPLY_SHEET, Ledger, FeedbackItem, due_date, import_replies, ledger_path
+from addin.report.replies import REPLY_HEADERS, REPLY_SHEET, Ledger, FeedbackItem, due_date, import_replies, ledger_path
 from tests.report_data import write_workbook
 
 
@@ -81,5 +82,89 @@ def test_bad_files_and_unknown_ids_are_reported(tmp_path):
     junk.write_text("not a workbook")
     result = import_replies(path, [other, forged, junk])
     codes = sorted(i.code for i in result.issues)
-    assert codes == ["reply-date-invalid", "reply-file-unreadable", "reply-sheet-missing", "reply-unknown-id"]
+    assert codes == ["reply-date-invalid", "reply-not-xlsx", "reply-sheet-missing", "reply-unknown-id"]
     assert result.answered == ("2026-10-RD-002",)
+
+
+# ---- hostile and careless returned packs (issue 11 item 4) --------------------------------------
+
+def _reply_pack(path, rows, sheet=REPLY_SHEET):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    ws.append(list(REPLY_HEADERS))
+    for row in rows:
+        ws.append(list(row))
+    book.save(path)
+    return path
+
+
+def _registered(tmp_path):
+    """A workbook path whose reply ledger knows 2026-10 items of 研发部 and 质量部 and one 2026-11 item."""
+    wb = tmp_path / "服务单.xlsx"
+    ledger = Ledger(ledger_path(wb))
+    for month, dept in (("2026-10", "研发部"), ("2026-10", "质量部"), ("2026-11", "研发部")):
+        ledger.register(month, dept, [FeedbackItem(dept, "型号故障", f"K{n}", f"事项{n}") for n in (1, 2)], date(2026, 12, 5))
+    return wb, ledger
+
+
+def _bomb(path):
+    """A valid-looking .xlsx whose one part expands 1000-fold past the workbook limits."""
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * 60_000_000 + b"</a>")
+    return path
+
+
+def _xxe(path):
+    import zipfile
+    _reply_pack(path, [("2026-10-RD-001", "", "", "改", "", "", "")])
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["xl/sharedStrings.xml"] = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+                                     + parts.get("xl/sharedStrings.xml", b"<sst/>").split(b"?>", 1)[-1])
+    with zipfile.ZipFile(path, "w") as dst:
+        for n, data in parts.items():
+            dst.writestr(n, data)
+    return path
+
+
+def test_import__hostile_files_one_message_each_others_still_imported(tmp_path):
+    wb, ledger = _registered(tmp_path)
+    good = _reply_pack(tmp_path / "2026年10月_售后反馈_研发部.xlsx", [("2026-10-RD-001", "事项1", "", "换压缩机供应商", "王工",
+                                                                    "2026-12-01", "")])
+    bad = [_bomb(tmp_path / "bomb.xlsx"), _xxe(tmp_path / "xxe.xlsx")]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.xlsx")
+        bad.append(tmp_path / "pipe.xlsx")
+    result = import_replies(wb, [*bad, good])
+    codes = [i.code for i in result.issues]
+    assert codes[:2] == ["reply-zip-bomb", "reply-xml-unsafe"] and len(codes) == len(bad)
+    assert "reply-not-regular-file" in codes or not hasattr(os, "mkfifo")
+    assert result.answered == ("2026-10-RD-001",)
+    assert ledger.items("i.id=?", ("2026-10-RD-001",))[0].measures == "换压缩机供应商"
+
+
+def test_import__duplicate_other_department_month_and_absurd_dates_reported(tmp_path):
+    wb, ledger = _registered(tmp_path)
+    pack = _reply_pack(tmp_path / "2026年10月_售后反馈_研发部.xlsx", [
+        ("2026-10-RD-001", "事项1", "", "真正的回复", "王工", "2026-12-01", ""),
+        ("2026-10-RD-001", "事项1", "", "误粘的另一行", "李工", "2026-12-02", ""),
+        ("2026-10-QA-001", "事项1", "", "质量部的回复", "赵工", "2026-12-01", ""),
+        ("2026-11-RD-001", "事项1", "", "下个月的回复", "王工", "2026-12-01", ""),
+        ("2026-10-RD-002", "事项2", "", "日期写错", "王工", datetime(9999, 12, 31), ""),
+        ("2026-10-RD-002", "事项2", "", "日期写错", "王工", datetime(9999, 12, 31), ""),   # identical: no noise
+    ])
+    result = import_replies(wb, [pack])
+    got = {(i.code, i.where.row) for i in result.issues}
+    assert got == {("reply-duplicate-id", 3), ("reply-other-department", 4), ("reply-other-month", 5),
+                   ("reply-date-absurd", 6), ("reply-date-absurd", 7)}
+    assert all(i.where.sheet == f"{pack.name}!{REPLY_SHEET}" for i in result.issues)
+    items = {i.id: i for i in ledger.items()}
+    assert items["2026-10-RD-001"].measures == "真正的回复" and items["2026-10-QA-001"].measures is None
+    assert items["2026-11-RD-001"].measures is None
+    assert items["2026-10-RD-002"].measures == "日期写错" and items["2026-10-RD-002"].planned is None
+    old = _reply_pack(tmp_path / "old.xlsx", [("2026-10-RD-001", "", "", "x", "", "1899-12-30", "")])
+    assert [i.code for i in import_replies(wb, [old]).issues] == ["reply-date-absurd"]

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from addin.cli.send import send_command, send_due_command
 from addin.mail.sending import log_path
 from addin.mail.due import add_months, due_months, send_date
-from addin.mail.outbox import Ledger, ledger_path, run_lock
+from addin.mail.outbox import Ledger, run_lock, shared_ledger_path
 from addin.book.settings import Department, Settings, department_rows, settings_rows
 from tests.conftest import good_order, write_orders
 from tests.smtp_server import free_port, smtp_server
@@ -67,7 +67,7 @@ def test_send__delivers_each_department_once(book):
     (name, data), = [(p.get_filename(), p.get_content()) for p in rd.iter_attachments()]
     folder = book.parent / "reports" / "2026-09"
     assert name == "2026年9月_售后反馈_研发部.xlsx" and data == (folder / name).read_bytes()
-    with Ledger(ledger_path(book)) as ledger:
+    with Ledger(shared_ledger_path(), SETTINGS.dealer_name) as ledger:
         assert {r.state for r in ledger.rows("2026-09")} == {"sent"} and len(ledger.rows()) == 5
 
 
@@ -78,7 +78,7 @@ def test_send__dry_run_shows_where_and_sends_nothing(book):
     assert "预演" in result.output and "研发部 → rd@factory.test、rd2@factory.test" in result.output
     assert "附件 2026年9月_售后反馈_研发部.xlsx" in result.output
     assert server.handler.raw == []
-    with Ledger(ledger_path(book)) as ledger:
+    with Ledger(shared_ledger_path(), SETTINGS.dealer_name) as ledger:
         assert ledger.rows() == []
 
 
@@ -97,7 +97,7 @@ def test_send__server_down_one_clear_message(book):
     result = _run(send_command, [book, "--month", "2026-09"], free_port())
     assert result.exit_code == 1
     assert "无法连接邮件服务器 127.0.0.1" in result.output and "Traceback" not in result.output
-    with Ledger(ledger_path(book)) as ledger:
+    with Ledger(shared_ledger_path(), SETTINGS.dealer_name) as ledger:
         assert {r.state for r in ledger.rows()} == {"failed"}
 
 
@@ -108,13 +108,16 @@ def test_send__wrong_password(book):
     assert result.exit_code == 1 and "授权码" in result.output and server.handler.raw == []
 
 
-def test_send__refused_recipient_then_only_the_rest(book):
+@pytest.mark.parametrize("how, said, not_said", [
+    ("refuse", "被拒收 → rd2@factory.test:550", "自动重试"),
+    ("defer", "暂时未发出 → rd2@factory.test:451", "改正地址")])     # 4xx: temporary, retried (issue 11)
+def test_send__refused_or_deferred_recipient_then_only_the_rest(book, how, said, not_said):
     with smtp_server() as server:
-        server.handler.refuse = {"rd2@factory.test"}
+        setattr(server.handler, how, {"rd2@factory.test"})
         first = _run(send_command, [book, "--month", "2026-09"], server.port)
-        server.handler.refuse = set()
+        setattr(server.handler, how, set())
         second = _run(send_command, [book, "--month", "2026-09"], server.port)
-    assert first.exit_code == 1 and "被拒收 → rd2@factory.test:550" in first.output
+    assert first.exit_code == 1 and said in first.output and not_said not in first.output
     assert second.exit_code == 0
     assert [tos for _, tos in server.handler.envelopes][-1] == ["rd2@factory.test"]
     assert len(server.handler.raw) == 5
@@ -168,7 +171,7 @@ def test_send_due__never_the_open_month_nor_before_send_day(book):
 
 
 def test_send_due__second_run_at_once_does_not_send(book):
-    with smtp_server() as server, run_lock(book):
+    with smtp_server() as server, run_lock(shared_ledger_path()):
         result = _run(send_due_command, [book, "--today", "2026-12-10"], server.port)
     assert result.exit_code == 0 and "另一个发送任务正在运行" in result.output
     assert server.handler.raw == []

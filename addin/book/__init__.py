@@ -4,7 +4,8 @@ Owns: vetting a file before it is opened (workbook), fast reading (fastexcel / c
 the contract of the 服务单 columns (columns, records), typed cell values (values), finding the
 header and parsing the orders (parse), the 设置 sheet (settings), the policy tables (policy,
 policy_sheet), the blank template and workbook copies (template, template_sheets), located issues
-(issues), what a result does to a workbook (patch), one typed xlsxwriter cell (cells), and
-atomic outputs (files).
+(issues), what a result does to a workbook (patch), one typed xlsxwriter cell (cells), atomic
+outputs and safe file-name parts (files), and opening the SQLite ledgers with one clear error
+(ledgers).
 No rules, no reports, no Excel. Imports nothing else of addin.
 """

@@ -157,18 +157,40 @@ def _write_sheet(book, name: str, content: SheetContent, Font) -> None:
     ws.freeze_panes = "A2"
 
 
-def write_copy(patch: Patch, source, out) -> None:
-    """Apply a patch to a copy of `source` saved atomically as `out` (never the source)."""
+def check_output(source, out, force: bool = False) -> None:
+    """Refuse (WorkbookError) an annotated copy's target that is the source itself, not named
+    .xlsx (.xlsm for a macro workbook), anything but a regular file, or an existing file
+    unless `force`."""
     from pathlib import Path
 
-    import openpyxl
-
-    from addin.book.files import atomic_path, same_file
+    from addin.book.files import same_file
     from addin.book.issues import WorkbookError
 
     source, out = Path(source), Path(out)
     if same_file(source, out) or source.resolve() == out.resolve():
         raise WorkbookError("output-is-input", "输出文件不能与原工作簿相同,请另选一个文件名(原文件不会被改动)。")
+    allowed = (".xlsx", ".xlsm") if source.suffix.lower() == ".xlsm" else (".xlsx",)
+    if out.suffix.lower() not in allowed:
+        raise WorkbookError("annotate-not-xlsx", f"副本“{out.name}”的文件名要以 {' 或 '.join(allowed)} 结尾,"
+                                                 "请换一个文件名。")
+    if out.exists() or out.is_symlink():
+        if not out.is_file():
+            raise WorkbookError("annotate-not-file", f"“{out}”已存在且不是普通文件,不能写入,请换一个文件名。")
+        if not force:
+            raise WorkbookError("annotate-exists", f"“{out}”已经存在,没有覆盖。要替换它请加 --force,或换一个文件名。")
+
+
+def write_copy(patch: Patch, source, out, force: bool = False) -> None:
+    """Apply a patch to a copy of `source` saved atomically as `out` (never the source; an
+    existing `out` only with `force`, see check_output)."""
+    from pathlib import Path
+
+    import openpyxl
+
+    from addin.book.files import atomic_path
+
+    source, out = Path(source), Path(out)
+    check_output(source, out, force)
     book = openpyxl.load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
     apply_to_openpyxl(patch, book)
     with atomic_path(out) as tmp:

@@ -1,9 +1,11 @@
 """Opening a dealer's workbook safely and reading its sheets fast (python-calamine).
 
 `open_book(path)` refuses, with a WorkbookError (stable code + Chinese message), anything
-that is not a readable .xlsx/.xlsm: missing files, folders, .xls/.csv/.txt, corrupt or
-truncated zips, password-protected (encrypted) workbooks, zip bombs, XML with a DOCTYPE
-(entity tricks) and sheets too large to be a dealer's year. Nothing here writes.
+that is not a readable .xlsx/.xlsm: missing files, folders, anything but a regular file (a
+pipe named .xlsx would block the reader), .xls/.csv/.txt (an old .xls renamed .xlsx too),
+corrupt or truncated zips, password-protected (encrypted) workbooks, zip bombs, XML with a
+DOCTYPE (entity tricks) and sheets too large to be a dealer's year. `vet(path)` runs the same
+checks on any .xlsx from outside (the departments' returned packs). Nothing here writes.
 """
 from __future__ import annotations
 
@@ -34,17 +36,31 @@ def _check_path(path: Path) -> None:
         _fail("file-missing", f"找不到文件“{path}”,请检查路径和文件名。")
     if path.is_dir():
         _fail("is-directory", f"“{path}”是一个文件夹,请指定服务单工作簿文件(.xlsx)。")
+    if not path.is_file():
+        _fail("not-regular-file", f"“{path}”不是普通文件(可能是管道或设备),已拒绝读取。请指定 .xlsx 工作簿文件。")
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == OLE_MAGIC:
-        if suffix == ".xls":
-            _fail("format-xls", f"“{path.name}”是旧版 .xls 格式,请在 Excel 或 WPS 中“另存为” .xlsx 后再使用。")
+        if suffix == ".xls" or not _encrypted_ooxml(path):
+            _fail("format-xls", f"“{path.name}”是旧版 .xls 格式(扩展名可能被改过),请在 Excel 或 WPS 中"
+                                "“另存为” .xlsx 后再使用。")
         _fail("encrypted", f"“{path.name}”设置了打开密码(已加密),无法读取。请在 Excel 中取消密码后另存一份再使用。")
     if suffix in (".csv", ".txt", ".xls", ".et", ".ods"):
         _fail("format-unsupported", f"“{path.name}”不是 .xlsx 工作簿,请在 Excel 或 WPS 中另存为 .xlsx 后再使用。")
     if not head.startswith(b"PK"):
         _fail("not-xlsx", f"“{path.name}”不是 Excel 工作簿(.xlsx),可能文件已损坏或不是表格文件。")
+
+
+def _encrypted_ooxml(path: Path) -> bool:
+    """An OLE2 (CFB) file is either an old .xls (a Workbook/Book stream) or a password-protected
+    .xlsx (EncryptionInfo + EncryptedPackage streams); anything unreadable counts as encrypted."""
+    import olefile
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            return ole.exists("EncryptedPackage") or not (ole.exists("Workbook") or ole.exists("Book"))
+    except Exception:  # noqa: BLE001 - a broken container: say what the magic number says
+        return True
 
 
 def _check_zip(path: Path) -> list[str]:
@@ -69,6 +85,8 @@ def _check_zip(path: Path) -> list[str]:
                     if info.filename.startswith("xl/worksheets/sheet"):
                         _check_dimension(path, head)
             return [n for n in names if n.startswith("xl/worksheets/")]
+    except PermissionError:
+        _fail("no-permission", f"没有权限读取“{path}”,请检查文件是否被占用或权限设置。")
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, OSError):
         _fail("corrupt", f"“{path.name}”已损坏或不完整(无法解压),请从备份恢复或重新保存。")
 
@@ -184,14 +202,21 @@ def _fill_merged(rows: list[list], ranges) -> None:
                     row[c] = value
 
 
-def open_book(path: Path | str) -> Book:
-    """Vet and open a workbook; raises WorkbookError with a stable code and Chinese message."""
+def vet(path: Path | str) -> Path:
+    """Check an .xlsx from anywhere before any reader touches it (the module docstring's list);
+    raises WorkbookError with a stable code and Chinese message."""
     path = Path(path)
     try:
         _check_path(path)
     except PermissionError:
         _fail("no-permission", f"没有权限读取“{path}”,请检查文件是否被占用或权限设置。")
     _check_zip(path)
+    return path
+
+
+def open_book(path: Path | str) -> Book:
+    """Vet and open a workbook; raises WorkbookError with a stable code and Chinese message."""
+    path = vet(path)
     try:
         cal = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:  # noqa: BLE001 - calamine's errors are not a public hierarchy

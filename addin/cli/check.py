@@ -10,6 +10,7 @@ import click
 from addin.cli import fail
 from addin.cli.output import print_rows
 from addin.cli.zh import Command
+from addin.book.files import os_error
 from addin.book.issues import ERROR, WorkbookError
 
 
@@ -47,25 +48,34 @@ def print_table(issues, limit: int) -> None:
                    "用 --limit 调整,或 --annotate 查看全部")
 
 
+def fail_unreadable(error: WorkbookError) -> None:
+    fail(error.code, error.message, 2)
+
+
 @click.command(cls=Command, exit_codes={0: "没有错误(可以有提醒;也包括还没有服务单的空白工作簿)",
-                                        1: "有错误", 2: "文件无法读取"},
+                                        1: "有错误", 2: "文件无法读取或副本无法写入"},
                help="校验服务单工作表:每个问题的单元格、代码、级别和说明。\n\n"
                     "在终端里显示为表格;输出到文件或计划任务时每个问题一行。\n\n"
                     "例:aftersales check 服务单.xlsx --annotate 服务单_校验.xlsx")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出每个问题(sheet, cell, row, column, code, severity, message)")
 @click.option("--annotate", type=click.Path(path_type=Path), metavar="副本.xlsx", help="另存一份标注副本:问题单元格标色加批注,并附“校验结果”工作表")
+@click.option("--force", is_flag=True, help="--annotate 的文件已存在时覆盖它")
 @click.option("--limit", default=200, show_default=True, metavar="数量", help="表格中最多显示的问题数")
-def command(workbook: Path, as_json: bool, annotate: Path | None, limit: int) -> None:
+def command(workbook: Path, as_json: bool, annotate: Path | None, force: bool, limit: int) -> None:
     from addin.rules.loader import load_workbook
-    from addin.book.patch import check_patch, write_copy
+    from addin.book.patch import check_output, check_patch, write_copy
 
     try:
+        if annotate:
+            check_output(workbook, annotate, force)      # before the (long) read
         wb = load_workbook(workbook)
         if annotate:
-            write_copy(check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), workbook, annotate)
+            write_copy(check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues), workbook, annotate, force)
     except WorkbookError as error:
-        fail(error.code, error.message, 2)
+        fail_unreadable(error)
+    except OSError as error:
+        fail(*os_error(error, "保存标注副本"), 2)
     if as_json:
         click.echo(json.dumps([i.as_dict() for i in wb.issues], ensure_ascii=False, indent=1))
     else:

@@ -72,9 +72,12 @@ def run_report(wb, month: str, fees):
 
 
 def run_send(wb, month: str, report) -> None:
+    from addin.mail.outbox import legacy_ledger_path
     from addin.mail.sending import send_workbook_month
 
-    _, lines = send_workbook_month(wb, month, packs=report.packs)
+    # the demo's dealer is made up: its sends are recorded beside the demo workbook, never in
+    # the user's shared ledger (a real dealer's record must not mix with it)
+    _, lines = send_workbook_month(wb, month, packs=report.packs, ledger_file=legacy_ledger_path(wb.path))
     for line in lines:
         click.echo(line)
 

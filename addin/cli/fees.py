@@ -8,7 +8,6 @@ in_warranty and late are null when not known (not computable / not yet due).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pandas as pd
 
 from addin.cli import fail
 from addin.cli.output import print_rows
-from addin.cli.zh import Command
+from addin.cli.zh import USAGE_EXIT, Command
 from addin.book.issues import WorkbookError
 
 MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim")
@@ -105,19 +104,23 @@ def print_table(result: pd.DataFrame, limit: int, explain: bool = False) -> None
 
 
 def _month(ctx, param, value):
-    if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise click.BadParameter(f"“{value}”不是月份,请写成 2026-10 这样的格式。")
-    return value
+    from addin.report.summary import MonthError, month_key
+    if value is None:
+        return None
+    try:
+        return month_key(value)
+    except MonthError as error:
+        fail(error.code, str(error), USAGE_EXIT)             # a usage error, like report and send
 
 
-def _annotate(wb, result, workbook: Path, out: Path) -> None:
+def _annotate(wb, result, workbook: Path, out: Path, force: bool) -> None:
     from addin.book.patch import write_copy
     from addin.rules.results import result_patch
 
-    write_copy(result_patch(wb, result), workbook, out)
+    write_copy(result_patch(wb, result), workbook, out, force)
 
 
-@click.command(cls=Command, exit_codes={0: "全部可计算", 1: "有服务单因数据错误无法计算", 2: "文件无法读取"},
+@click.command(cls=Command, exit_codes={0: "全部可计算", 1: "有服务单因数据错误无法计算", 2: "文件无法读取或副本无法写入"},
                help="三包判定、客户收费、厂家结算和服务时效。\n\n"
                     "在终端里显示为表格;输出到文件或计划任务时每张服务单一行。\n\n"
                     "例:aftersales fees 服务单.xlsx --month 2026-10")
@@ -125,20 +128,27 @@ def _annotate(wb, result, workbook: Path, out: Path) -> None:
 @click.option("--month", callback=_month, metavar="YYYY-MM", help="只看这个月报修的服务单,如 2026-10")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出,每张服务单一个对象(金额为两位小数的数字)")
 @click.option("--annotate", type=click.Path(path_type=Path), metavar="副本.xlsx", help="另存一份副本,填好三包判定、费用、时效等计算列")
+@click.option("--force", is_flag=True, help="--annotate 的文件已存在时覆盖它")
 @click.option("--explain", is_flag=True, help="表格中加一列“计算说明”(每张单的算式)")
 @click.option("--limit", default=200, show_default=True, metavar="数量", help="表格中最多显示的服务单数")
-def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | None, explain: bool,
+def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | None, force: bool, explain: bool,
             limit: int) -> None:
+    from addin.book.files import os_error
+    from addin.book.patch import check_output
     from addin.rules.fees import compute, month_mask
     from addin.rules.loader import load_workbook
 
     try:
+        if annotate:
+            check_output(workbook, annotate, force)      # before the (long) read
         wb = load_workbook(workbook)
         result = compute(wb)
         if annotate:
-            _annotate(wb, result, workbook, annotate)
+            _annotate(wb, result, workbook, annotate, force)
     except WorkbookError as error:
         fail(error.code, error.message, 2)
+    except OSError as error:
+        fail(*os_error(error, "保存副本"), 2)
     if month:
         result = result[month_mask(result, month)]
     if as_json:

@@ -20,20 +20,24 @@ def command() -> None:
     pass
 
 
-@command.command("import", exit_codes={0: "已导入", 1: "有回复行无法导入(见错误行)", 2: "文件找不到或无法读取"},
+@command.command("import", exit_codes={0: "全部导入", 1: "有文件或行没有导入(见错误行)", 2: "工作簿或跟踪记录无法使用"},
                  help="把部门寄回的反馈包(.xlsx)中“改进回复”表导入跟踪记录。\n\n"
+                                "每个文件先按工作簿的安全规则检查;有问题的文件单独报错,其余照常导入。\n\n"
                                 "例:aftersales replies import 服务单.xlsx 2026年10月_售后反馈_研发部.xlsx")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def import_command(workbook: Path, files: tuple[Path, ...]) -> None:
     from addin.book.issues import ERROR
+    from addin.book.ledgers import LedgerError
+    from addin.cli import fail
     from addin.report.replies import import_replies
 
-    missing = [f for f in (workbook, *files) if not f.is_file()]
-    if missing:
-        click.echo(f"错误[file-missing]:找不到文件“{missing[0]}”。", err=True)
-        sys.exit(2)
-    result = import_replies(workbook, files)
+    if not workbook.is_file():
+        fail("file-missing", f"找不到工作簿“{workbook}”。", 2)
+    try:
+        result = import_replies(workbook, files)     # each returned file is vetted on its own
+    except LedgerError as error:
+        fail(error.code, error.message, 2)
     for i in result.issues:
         level = "错误" if i.severity == ERROR else "提醒"
         click.echo(f"{level}[{i.code}] {i.where.sheet}!{i.where.a1}:{i.message}", err=True)

@@ -9,7 +9,9 @@ import click
 
 from addin.cli import fail
 from addin.cli.zh import USAGE_EXIT, Command
+from addin.book.files import os_error
 from addin.book.issues import WorkbookError
+from addin.book.ledgers import LedgerError
 
 
 def _fail(code: str, message: str) -> None:
@@ -36,10 +38,10 @@ def command(workbook: Path, month: str, out_dir: Path | None) -> None:
         report = build_month(wb, month, out_dir)
     except MonthError as error:
         fail(error.code, str(error), USAGE_EXIT)
-    except (WorkbookError, ReportError) as error:
+    except (WorkbookError, ReportError, LedgerError) as error:
         _fail(error.code, error.message)
     except OSError as error:
-        _fail("report-write-failed", f"写入月报失败:{error.strerror or error}(文件是否正被 Excel 打开?)")
+        _fail(*os_error(error, "写入月报"))
     t = report.summary.totals
     click.echo(f"{report.summary.label}:服务单 {t['orders']} 张(其中校验有错误 {t['error_orders']} 张,已计入并标红),"
                f"故障 {t['failures']} 张。")

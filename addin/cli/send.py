@@ -6,17 +6,17 @@ outcome), 2 workbook unreadable, 4 (usage) a month that is none.
 """
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 
+from addin import clock
 from addin.mail.due import month_of
 from addin.book.issues import WorkbookError
 from addin.mail.mailer import MailError, month_label
-from addin.mail.outbox import LockBusy
+from addin.mail.outbox import LedgerError, LockBusy
 from addin.cli import fail
 from addin.cli.zh import USAGE_EXIT, Command
 from addin.mail.sending import send_due, send_workbook_month
@@ -34,17 +34,23 @@ def _load(workbook: Path):
         _fail(error.code, error.message, 2)
 
 
-def _check_month(month: str, force: bool) -> None:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        _fail("month-invalid", f"月份“{month}”格式不对,请写成 2026-10 这样。", USAGE_EXIT)
-    if month >= month_of(date.today()) and not force:
+def _check_month(month: str, force: bool) -> str:
+    from addin.report.summary import MonthError, month_key
+    try:
+        month = month_key(month)
+    except MonthError as error:
+        _fail(error.code, str(error), USAGE_EXIT)
+    if month >= month_of(clock.today()) and not force:
         _fail("month-open", f"{month_label(month)}还没有结束,不能发送月度反馈包(确需发送请加 --force)。")
+    return month
 
 
-@click.command(cls=Command, exit_codes={0: "完成", 1: "有失败或待确认(或邮件设置有误、月份未结束)",
+@click.command(cls=Command, exit_codes={0: "完成", 1: "有失败或待确认(或邮件设置有误、月份未结束、发送记录损坏或被占用)",
                                         2: "工作簿无法读取"},
                help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
                     "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。\n\n"
+                    "每次发送记在本机用户数据文件夹里的“邮件发送记录.sqlite”(输出的最后一行写明位置):"
+                    "工作簿另存、复制、改名后也不会重复发送。\n\n"
                     "例:aftersales send 服务单.xlsx --month 2026-10 --dry-run")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--month", required=True, metavar="YYYY-MM", help="月份,如 2026-10")
@@ -54,12 +60,12 @@ def _check_month(month: str, force: bool) -> None:
 @click.option("--unknown", type=click.Choice(["received", "resend"]),
               help="处理“状态不明”的邮件:received=对方已收到,resend=对方未收到,重发")
 def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departments, unknown) -> None:
-    _check_month(month, force)
+    month = _check_month(month, force)
     wb = _load(workbook)
     try:
         result, lines = send_workbook_month(wb, month, force=force, only=tuple(departments),
                                             unknown=unknown or "", dry_run=dry_run)
-    except MailError as error:
+    except (MailError, LedgerError) as error:
         _fail(error.code, error.message)
     except LockBusy as busy:
         _fail("send-busy", f"另一个发送任务正在运行(锁文件 {busy}),本次没有发送,请稍后再试。")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from addin.mail.mailer import (Delivery, MailError, SmtpConfig, SmtpSession, build_message, check_address,
                      message_bytes, new_message_id, pack_hash, subject_for, write_eml)
+from addin.book.files import safe_component
 from addin.book.settings import Department
 from addin.mail.outbox import FAILED, SENDING, SENT, UNKNOWN, Intent, Ledger, Row
 
@@ -142,10 +143,12 @@ def record_delivery(ledger: Ledger, message_id: str, d: Delivery) -> None:
 
 
 def eml_path(folder: Path, month: str, department: str, force: bool) -> Path:
-    path = folder / f"{month}_{department}.eml"
+    """`<month>_<department>.eml` in `folder` (names made safe: they come from the workbook)."""
+    stem = f"{safe_component(month, '月份')}_{safe_component(department, '部门')}"
+    path = folder / f"{stem}.eml"
     n = 2
     while force and path.exists():
-        path = folder / f"{month}_{department}_{n}.eml"
+        path = folder / f"{stem}_{n}.eml"
         n += 1
     return path
 

@@ -131,8 +131,14 @@ def month_label(month: str) -> str:
     return f"{int(year)}年{int(mon)}月"
 
 
+def one_line(text: str) -> str:
+    """Workbook text fit for a mail header: line breaks (Alt+Enter in a cell) and other control
+    characters become one space, so a header can neither break nor be forged."""
+    return re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+", " ", str(text)).strip()
+
+
 def subject_for(dealer: str, month: str, department: str) -> str:
-    return f"{dealer} {month_label(month)}售后反馈包 · {department}"
+    return one_line(f"{dealer} {month_label(month)}售后反馈包 · {department}")
 
 
 def pack_hash(pack, subject: str) -> str:
@@ -185,8 +191,8 @@ def build_message(pack, *, dealer: str, month: str, sender: str, recipients, mes
     name = Path(pack.xlsx_path).name
     msg = EmailMessage(policy=POLICY)
     msg["Subject"] = subject_for(dealer, month, dept)
-    msg["From"] = Address(dealer, addr_spec=sender)
-    msg["To"] = [Address(dept, addr_spec=r) for r in recipients]
+    msg["From"] = Address(one_line(dealer), addr_spec=sender)
+    msg["To"] = [Address(one_line(dept), addr_spec=r) for r in recipients]
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = message_id
     msg["X-Aftersales-Month"] = month
@@ -226,8 +232,25 @@ def _reply(code: int, resp: bytes | str) -> str:
     return f"{code} {text}".strip()
 
 
+def scrub(text: str, cfg: SmtpConfig) -> str:
+    """`text` (a server reply, an error) without the password, plain or as AUTH sent it (base64
+    of LOGIN and PLAIN): whatever a server echoes never reaches the screen, a log or the ledger."""
+    if not cfg.password:
+        return text
+    secrets = {cfg.password, b64encode(cfg.password.encode()).decode(),
+               b64encode(f"\0{cfg.user}\0{cfg.password}".encode()).decode()}
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "******")
+    return text
+
+
 def _explain(exc: BaseException, cfg: SmtpConfig) -> MailError:
-    """One Chinese sentence for a connection-level failure."""
+    """One Chinese sentence for a connection-level failure, the password scrubbed out."""
+    error = _explain_raw(exc, cfg)
+    return MailError(error.code, scrub(error.message, cfg))
+
+
+def _explain_raw(exc: BaseException, cfg: SmtpConfig) -> MailError:
     where = cfg.where
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return MailError("smtp-auth", f"邮件服务器 {where} 拒绝了用户名或密码(用户 {cfg.user})。QQ邮箱、"
@@ -247,6 +270,9 @@ def _explain(exc: BaseException, cfg: SmtpConfig) -> MailError:
         return MailError("smtp-host", f"找不到邮件服务器“{cfg.host}”:请检查 SMTP服务器 设置和网络连接。")
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return MailError("smtp-disconnected", f"邮件服务器 {where} 断开了连接:请检查端口和加密方式。({exc})")
+    if isinstance(exc, smtplib.SMTPResponseException) and 400 <= exc.smtp_code < 500:
+        return MailError("smtp-temporary", f"邮件服务器 {where} 暂时不能接收({_reply(exc.smtp_code, exc.smtp_error)}):"
+                         "这是服务器的临时问题,下次运行会自动重试,不需要修改设置。")
     if isinstance(exc, smtplib.SMTPResponseException):
         return MailError("smtp-refused", f"邮件服务器 {where} 拒绝:{_reply(exc.smtp_code, exc.smtp_error)}")
     return MailError("smtp-connect", f"无法连接邮件服务器 {where}:{exc}。请检查服务器地址、端口和网络。")
@@ -307,6 +333,13 @@ class SmtpSession:
                 self.smtp.close()
 
     def send(self, payload: bytes, recipients, before_data: Callable | None = None) -> Delivery:
+        """Hand `payload` to the server for `recipients` (see _send); the server's replies come
+        back with the password scrubbed out (they go to the screen and the ledger)."""
+        d = self._send(payload, recipients, before_data)
+        return Delivery(d.accepted, {a: scrub(r, self.config) for a, r in d.refused.items()}, d.unknown,
+                        scrub(d.detail, self.config))
+
+    def _send(self, payload: bytes, recipients, before_data: Callable | None = None) -> Delivery:
         """Hand `payload` to the server for `recipients`. `before_data(accepted, refused)` runs
         after the server said 354 and before the first byte of the message: from then on a
         missing answer means "outcome unknown". Raises MailError when the connection fails

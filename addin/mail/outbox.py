@@ -1,6 +1,13 @@
 """The outbox ledger: every message we ever tried to send, one row per message and recipient,
-in an SQLite file beside the workbook (`<stem>_邮件发送记录.sqlite`, table `outbox`; named like
-the reply ledger `<stem>_改进回复跟踪.sqlite` of addin.report.replies).
+in ONE SQLite file per user on this PC (`邮件发送记录.sqlite` in addin.datadir's user data
+folder, table `outbox`), so that every copy, renamed file or link of a workbook finds the same
+record and a month is mailed once whatever the workbook is called.
+
+A row is keyed by what the mail is: dealer, factory ('' = the dealer's single factory; the
+column is there for dealers with several), month, department, recipient (and channel). A
+`Ledger` works for one (dealer, factory). The per-workbook ledger older versions kept beside
+the workbook (`<stem>_邮件发送记录.sqlite`) is adopted on open (`adopt`): its rows are copied
+in once, so a month recorded there is never sent again.
 
 States of a row:
   pending  — intent recorded, message not yet handed to a server;
@@ -11,7 +18,8 @@ States of a row:
              stopped there): never resent automatically; the clerk is told until they decide.
 A run starts with `recover()`: rows left `pending` by a stopped run become `failed` (nothing
 was handed over, so sending again cannot duplicate), rows left `sending` become `unknown`.
-`run_lock()` makes sure only one run touches the ledger at a time.
+`run_lock()` (a lock file beside the ledger) makes sure only one run touches it at a time.
+A ledger that is not a database, or stays locked, raises LedgerError (code + Chinese message).
 """
 from __future__ import annotations
 
@@ -23,11 +31,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from addin.book import ledgers
+from addin.book.ledgers import LedgerError, ledger_error  # noqa: F401 (LedgerError: part of the API)
+from addin.datadir import data_dir
+
 PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     id INTEGER PRIMARY KEY,
+    dealer TEXT NOT NULL DEFAULT '',
+    factory TEXT NOT NULL DEFAULT '',
     month TEXT NOT NULL,
     department TEXT NOT NULL,
     recipient TEXT NOT NULL,
@@ -43,18 +57,32 @@ CREATE TABLE IF NOT EXISTS outbox (
     detail TEXT NOT NULL DEFAULT '',
     location TEXT NOT NULL DEFAULT ''   -- server host:port, or the .eml file
 );
-CREATE INDEX IF NOT EXISTS outbox_month ON outbox (month, department, channel);
 """
+INDEXES = """
+CREATE INDEX IF NOT EXISTS outbox_key ON outbox (dealer, factory, month, department, channel);
+CREATE UNIQUE INDEX IF NOT EXISTS outbox_message ON outbox (message_id, recipient);
+"""
+COLUMNS = ("id", "month", "department", "recipient", "channel", "message_id", "content_hash", "subject",
+           "attachment", "state", "forced", "created_at", "updated_at", "detail", "location", "dealer", "factory")
+COPIED = ", ".join(COLUMNS[1:15])
 
 
 LEDGER_SUFFIX = "_邮件发送记录"
+LEDGER_NAME = "邮件发送记录.sqlite"
+LABEL = "发送记录"
 
 
 class LockBusy(Exception):
     """Another run holds the ledger's lock."""
 
 
-def ledger_path(workbook: Path | str) -> Path:
+def shared_ledger_path() -> Path:
+    """The one ledger of this user on this PC (every copy of every workbook uses it)."""
+    return data_dir() / LEDGER_NAME
+
+
+def legacy_ledger_path(workbook: Path | str) -> Path:
+    """Where versions before the shared ledger kept it: beside the workbook."""
     workbook = Path(workbook)
     return workbook.with_name(workbook.stem + LEDGER_SUFFIX + ".sqlite")
 
@@ -80,6 +108,8 @@ class Row:
     updated_at: str
     detail: str
     location: str
+    dealer: str = ""
+    factory: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,10 +129,40 @@ class Intent:
 
 
 class Ledger:
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-        self.db.executescript(SCHEMA)
+    """The rows of one (dealer, factory) in the ledger at `path`."""
+
+    def __init__(self, path: Path | str, dealer: str = "", factory: str = ""):
+        self.path, self.dealer, self.factory = Path(path), dealer, factory
+        self.db = ledgers.connect(self.path, LABEL, isolation_level=None)
+        try:
+            self.db.executescript(SCHEMA)
+            have = {r[1] for r in self.db.execute("PRAGMA table_info(outbox)")}
+            for column in ("dealer", "factory"):      # a ledger written before the key had them
+                if column not in have:
+                    self.db.execute(f"ALTER TABLE outbox ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+            self.db.executescript(INDEXES)
+        except (sqlite3.Error, OSError) as error:
+            raise ledger_error(error, self.path, LABEL) from None
+
+    def adopt(self, legacy: Path | str) -> int:
+        """Copy in, once, the rows of an older per-workbook ledger (as this dealer's and
+        factory's); returns how many rows were new. A missing file adopts nothing."""
+        legacy = Path(legacy)
+        if not legacy.is_file() or legacy.resolve() == self.path.resolve():
+            return 0
+        try:
+            self.db.execute("ATTACH DATABASE ? AS legacy", (str(legacy),))      # only read
+        except sqlite3.Error as error:
+            raise ledger_error(error, legacy, LABEL) from None
+        try:
+            with self.db:
+                return self.db.execute(
+                    f"INSERT OR IGNORE INTO outbox (dealer, factory, {COPIED}) SELECT ?, ?, {COPIED} FROM legacy.outbox",
+                    (self.dealer, self.factory)).rowcount
+        except sqlite3.Error as error:
+            raise ledger_error(error, legacy, LABEL) from None
+        finally:
+            self.db.execute("DETACH DATABASE legacy")
 
     def close(self) -> None:
         self.db.close()
@@ -130,11 +190,12 @@ class Ledger:
         now = _now()
         with self.db:
             self.db.executemany(
-                "INSERT INTO outbox (month, department, recipient, channel, message_id, content_hash, subject,"
-                " attachment, state, forced, created_at, updated_at, location) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(intent.month, intent.department, r, intent.channel, intent.message_id, intent.content_hash,
-                  intent.subject, intent.attachment, PENDING, int(intent.forced), now, now, intent.location)
-                 for r in intent.recipients])
+                "INSERT INTO outbox (dealer, factory, month, department, recipient, channel, message_id, content_hash,"
+                " subject, attachment, state, forced, created_at, updated_at, location)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(self.dealer, self.factory, intent.month, intent.department, r, intent.channel, intent.message_id,
+                  intent.content_hash, intent.subject, intent.attachment, PENDING, int(intent.forced), now, now,
+                  intent.location) for r in intent.recipients])
 
     def mark(self, message_id: str, recipients, state: str, detail: str = "") -> None:
         """Set the state of some recipients of one message (one transaction)."""
@@ -145,7 +206,7 @@ class Ledger:
 
     def rows(self, month: str | None = None, department: str | None = None,
              channel: str | None = None) -> list[Row]:
-        sql, args = "SELECT * FROM outbox WHERE 1=1", []
+        sql, args = f"SELECT {', '.join(COLUMNS)} FROM outbox WHERE dealer=? AND factory=?", [self.dealer, self.factory]
         for col, value in (("month", month), ("department", department), ("channel", channel)):
             if value is not None:
                 sql += f" AND {col}=?"
@@ -166,8 +227,9 @@ class Ledger:
     def resolve_unknown(self, month: str, department: str | None, channel: str, delivered: bool) -> int:
         """The clerk decided: unknown rows become sent (they got it) or failed (send again)."""
         state, note = (SENT, "经确认对方已收到") if delivered else (FAILED, "经确认对方未收到,将重新发送")
-        sql = "UPDATE outbox SET state=?, detail=?, updated_at=? WHERE state=? AND month=? AND channel=?"
-        args = [state, note, _now(), UNKNOWN, month, channel]
+        sql = ("UPDATE outbox SET state=?, detail=?, updated_at=? WHERE state=? AND month=? AND channel=?"
+               " AND dealer=? AND factory=?")
+        args = [state, note, _now(), UNKNOWN, month, channel, self.dealer, self.factory]
         if department is not None:
             sql += " AND department=?"
             args.append(department)
@@ -175,8 +237,9 @@ class Ledger:
 
     def months_done(self, channel: str) -> set[str]:
         """Months with at least one delivered message on this channel."""
-        return {m for (m,) in self.db.execute("SELECT DISTINCT month FROM outbox WHERE state=? AND channel=?",
-                                              (SENT, channel))}
+        return {m for (m,) in self.db.execute(
+            "SELECT DISTINCT month FROM outbox WHERE state=? AND channel=? AND dealer=? AND factory=?",
+            (SENT, channel, self.dealer, self.factory))}
 
 
 def _lock_file(fh) -> None:
@@ -189,10 +252,10 @@ def _lock_file(fh) -> None:
 
 
 @contextmanager
-def run_lock(workbook: Path | str):
-    """Hold `<stem>_邮件发送记录.lock` beside the workbook for a whole run; raises LockBusy when
-    another run has it. The OS releases the lock when a process dies, so it never goes stale."""
-    path = Path(workbook).with_name(Path(workbook).stem + LEDGER_SUFFIX + ".lock")
+def run_lock(ledger: Path | str):
+    """Hold the lock file beside the ledger (`邮件发送记录.lock`) for a whole run; raises LockBusy
+    when another run has it. The OS releases the lock when a process dies, so it never goes stale."""
+    path = Path(ledger).with_suffix(".lock")
     path.touch(exist_ok=True)
     fh = open(path, "r+b")
     try:

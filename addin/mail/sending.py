@@ -6,6 +6,8 @@ stopped run left behind and describes the result in Chinese. Used by `aftersales
 from __future__ import annotations
 
 from dataclasses import dataclass
+import re
+import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,7 +16,9 @@ from addin import clock
 from addin.mail.dispatch import EML, MonthResult, send_month
 from addin.mail.due import due_months, order_months
 from addin.mail.mailer import MailError, month_label, smtp_config, subject_for
-from addin.mail.outbox import Ledger, LockBusy, ledger_path, run_lock
+from addin.mail.outbox import LockBusy
+from addin.mail import outbox
+from addin.mail.outbox import Ledger, ledger_error, legacy_ledger_path, run_lock, shared_ledger_path
 
 OUTBOX_FOLDER = "发件箱"
 
@@ -41,13 +45,22 @@ def packs_builder(wb, month: str, packs=None):
     return build
 
 
+PLAIN_LOGIN = ("SMTP加密方式为 none:用户名和密码(授权码)将不加密地在网络上传送。"
+               "请在设置表把 SMTP加密方式 改为 ssl(端口 465)或 starttls(端口 587)。")
+
+
 def config_for(settings, dry_run: bool = False):
+    """(SmtpConfig or None, a note for the clerk: no password in a dry run, or a login that
+    would travel unencrypted — said once per run)."""
     try:
-        return smtp_config(settings), ""
+        config, note = smtp_config(settings), ""
     except MailError as error:
-        if dry_run and error.code == "smtp-no-password":
-            return smtp_config(settings, keyring_get=lambda user: "(未设置)"), error.message
-        raise
+        if not (dry_run and error.code == "smtp-no-password"):
+            raise
+        config, note = smtp_config(settings, keyring_get=lambda user: "(未设置)"), error.message
+    if config and config.user and config.security == "none":
+        note = f"{note};{PLAIN_LOGIN}" if note else PLAIN_LOGIN
+    return config, note
 
 
 def _addresses(rows_or_names) -> str:
@@ -94,21 +107,42 @@ def _outcome_lines(o) -> list[str]:
     elif d.accepted:
         lines.append(f"  {o.department}:已发送 → {_addresses(d.accepted)}")
     for address, reason in d.refused.items():
-        lines.append(f"  {o.department}:被拒收 → {address}:{reason}(改正地址后再运行会只补发这一封)")
+        if re.match(r"(发件人被拒:)?4\d\d", reason):      # 4xx: the server's temporary trouble
+            lines.append(f"  {o.department}:暂时未发出 → {address}:{reason}(服务器临时问题,下次运行会自动重试,"
+                         "不需要改地址)")
+        else:
+            lines.append(f"  {o.department}:被拒收 → {address}:{reason}(改正地址后再运行会只补发这一封)")
     if d.unknown:
         lines.append(f"  {o.department}:状态不明 → {_addresses(d.unknown)}:{d.detail}。不会自动重发;"
                      "请向收件人确认后用 --unknown received 或 --unknown resend 处理")
     return lines
 
 
-def locked(workbook: Path, dry_run: bool, action):
-    """Run `action(ledger)` holding the run lock, after settling what a stopped run left."""
-    if dry_run:
-        with Ledger(ledger_path(workbook)) as ledger:
+def factory_of(settings) -> str:
+    """The factory part of the ledger key: '' while a dealer has a single factory."""
+    return getattr(settings, "factory", "") or ""
+
+
+def ledger_line(path: Path) -> str:
+    return f"发送记录:{path}(本机所有副本共用,同一个月不会重复发送)"
+
+
+def locked(settings, workbook: Path, dry_run: bool, action, ledger_file: Path | None = None):
+    """Run `action(ledger)` on the shared ledger (or `ledger_file`; the workbook's old ledger is
+    adopted) holding the run lock, after settling what a stopped run left.
+    Raises LockBusy, outbox.LedgerError."""
+    path = ledger_file or shared_ledger_path()
+    try:
+        if dry_run:
+            with Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
+                ledger.adopt(legacy_ledger_path(workbook))      # so the plan knows what was sent
+                return action(ledger)
+        with run_lock(path), Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
+            ledger.adopt(legacy_ledger_path(workbook))
+            ledger.recover()
             return action(ledger)
-    with run_lock(workbook), Ledger(ledger_path(workbook)) as ledger:
-        ledger.recover()
-        return action(ledger)
+    except sqlite3.Error as error:
+        raise ledger_error(error, path, outbox.LABEL) from None
 
 
 def _span(months: list[str]) -> str:
@@ -141,7 +175,9 @@ def _send_due_months(wb, workbook: Path, today: date, dry_run: bool) -> tuple[li
                 break
         if old and state["acted"]:
             lines.append(f"较早的月份 {_span(old)} 不自动发送(需要时用 aftersales send --month)")
-    locked(workbook, dry_run, run)
+    locked(wb.settings, workbook, dry_run, run)
+    if state["acted"]:
+        lines.append(ledger_line(shared_ledger_path()))
     return lines, state["ok"], state["acted"]
 
 
@@ -158,10 +194,11 @@ class DueOutcome:
 def send_due(wb, workbook: Path, today: date | None = None, dry_run: bool = False) -> DueOutcome:
     """Send every closed month of a loaded workbook whose send day has come and that is not yet
     delivered (`aftersales send-due` and the 发送反馈 button). Appends what it did to the log
-    beside the workbook; MailError becomes a line of the outcome, never an exception."""
+    beside the workbook; MailError and a corrupt or locked ledger become a line of the outcome,
+    never an exception."""
     try:
         lines, ok, acted = _send_due_months(wb, Path(workbook), today or clock.today(), dry_run)
-    except MailError as error:
+    except (MailError, outbox.LedgerError) as error:
         lines, ok, acted = [f"错误[{error.code}]:{error.message}"], False, True
     except LockBusy:
         return DueOutcome(["另一个发送任务正在运行,本次不发送。"], True, busy=True)
@@ -179,11 +216,16 @@ def append_log(workbook: Path, lines: list[str]) -> None:
 
 
 def send_workbook_month(wb, month: str, *, packs=None, force: bool = False, only: tuple[str, ...] = (),
-                        unknown: str = "", dry_run: bool = False) -> tuple[MonthResult, list[str]]:
+                        unknown: str = "", dry_run: bool = False,
+                        ledger_file: Path | None = None) -> tuple[MonthResult, list[str]]:
     """Send (or plan) one month of a loaded workbook: (result, Chinese lines to show).
-    Raises MailError (configuration, packs) and outbox.LockBusy (another run is sending)."""
+    `ledger_file`: a ledger of its own instead of the shared one (the demo's made-up dealer).
+    Raises MailError (configuration, packs), outbox.LockBusy (another run is sending) and
+    outbox.LedgerError (the ledger is corrupt or locked)."""
     config, note = config_for(wb.settings, dry_run)
-    result = locked(Path(wb.path), dry_run, lambda ledger: send_month(
+    result = locked(wb.settings, Path(wb.path), dry_run, lambda ledger: send_month(
         wb.settings, ledger, month, packs_builder(wb, month, packs), config=config,
-        eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run))
-    return result, ([f"提醒:{note}"] if note else []) + describe(result, wb.settings.dealer_name)
+        eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run),
+        ledger_file)
+    lines = describe(result, wb.settings.dealer_name) + [ledger_line(ledger_file or shared_ledger_path())]
+    return result, ([f"提醒:{note}"] if note else []) + lines

@@ -9,7 +9,6 @@ registered in the reply ledger; earlier items past due without an answer are lis
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -19,10 +18,11 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from addin import assets
 from addin.report import charts
-from addin.book.files import atomic_dir
+from addin.book.files import atomic_dir, safe_component
 from addin.report.items import ROLE_CHARTS, ROLE_TABLES, items_for, role_of
 from addin.report.packbook import settlement_table, write_pack
-from addin.report.privacy import mask_frame
+from addin.report import kpis
+from addin.report.privacy import mask_frame, mask_free_text, mask_text
 from addin.report.replies import Ledger, dept_code, due_date, ledger_path
 from addin.book.settings import Department
 from addin.report.statbook import KPI_ORDER, stats_filename, write_statbook
@@ -66,7 +66,7 @@ def send_date(month: str, send_day: int) -> date:
 
 
 def _safe(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "部门"
+    return safe_component(name, "部门")
 
 
 def _cell(value, kind: str) -> dict:
@@ -157,6 +157,17 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     return DeptPack(dept, final / name, html, images, ids, title, [c.id for c in carried])
 
 
+def private_summary(summary: MonthSummary, wb) -> MonthSummary:
+    """The month as departments without full customer data see it: customers' data masked in
+    the orders' free text (privacy.mask_free_text) before any table, chart or item is made from
+    it, and phone-like runs masked in every other text cell (e.g. the check's examples)."""
+    orders = mask_free_text(summary.orders)
+    tables = kpis.all_kpis(orders, wb.policy, wb.settings, wb.issues, wb.orders.sheet, summary.unplaced)
+    tables = {k: replace(t, rows=tuple(tuple(mask_text(v) if isinstance(v, str) else v for v in r) for r in t.rows))
+              for k, t in tables.items()}
+    return replace(summary, orders=orders, table728=table_728(orders), kpis={**tables, "replies": summary.kpis["replies"]})
+
+
 def replies_table(ledger: Ledger, month: str, settings) -> Table:
     rows = ledger.response_rates(month, send_date(month, settings.send_day), [d.name for d in settings.departments])
     return Table("replies", "各部门回复情况(以前各月的反馈事项)", ("部门", "已发事项", "已回复", "逾期未回复",
@@ -179,7 +190,9 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> Month
     with atomic_dir(folder) as tmp:
         (tmp / MARKER).write_text(month, encoding="utf-8")
         stats = write_statbook(summary, tmp / stats_filename(summary), dealer=wb.settings.dealer_name)
-        packs = [_dept_pack(env, wb, summary, d, tmp, folder, ledger) for d in wb.settings.departments]
+        private = private_summary(summary, wb) if any(not d.full_customer_data for d in wb.settings.departments) else None
+        packs = [_dept_pack(env, wb, summary if d.full_customer_data else private, d, tmp, folder, ledger)
+                 for d in wb.settings.departments]
     return MonthReport(month, folder, folder / stats.name, packs, summary)
 
 

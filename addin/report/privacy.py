@@ -7,14 +7,36 @@
 - addresses: cut after the district/county (区, 县, 旗, 县级市); where a city has no
   districts (东莞市虎门镇…) after the township; unrecognised addresses become ***.
 `mask_frame` applies all three to the customer columns of an orders frame.
+
+Free text (报修故障, 现场确诊故障, 原因分析, 解决方案, 客户意见 …) is where clerks type what should not
+be there ("用户手机 158-9210-3115,住滨河花园3栋1单元703室"). `mask_free_text` masks, for the
+departments that may not see customers' data: phone-like digit runs (mobiles and landlines,
+with spaces, dashes or brackets, or after 电话/手机), house-number address details (3栋1单元703室),
+and each order's own customer name (with 先生/女士 …), phone and address wherever they appear
+in its own text. One regex per column (pandas str methods); the order's own values are
+replaced only in the rows that contain them. `mask_text` does the same for one string.
+This is privacy, not validation: the phone column's format is checked in addin.book.values.
 """
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 MASK = "****"
+FREE_TEXT = ("reported_fault", "diagnosed_fault", "cause", "solution", "comment", "parts", "fault")
+_D = "[0-9０-９]"
+_SEP = r"[\s\-－—.·]*"
+_PHONE_LIKE = re.compile(
+    rf"(?<![0-9０-９A-Za-z])(?:[+＋]?86{_SEP})?1[3-9３-９]{_D}(?:{_SEP}{_D}){{8}}(?!{_D})"      # mobile
+    rf"|(?<![0-9０-９A-Za-z])[(（]?0{_D}{{2,3}}[)）]?{_SEP}{_D}{{3,4}}{_SEP}{_D}{{4}}(?:[-－转]{_D}{{1,5}})?(?!{_D})"  # landline
+    rf"|(?<![0-9０-９A-Za-z]){_D}{{3,4}}(?:[\s\-－]+{_D}{{3,4}}){{1,2}}(?!{_D})"              # 8456 7890
+    rf"|(?:(?<=电话|手机|号码|联系|致电)|(?<=[Tt]el|TEL))[:：\s]*{_D}(?:{_SEP}{_D}){{4,}}")             # 电话 84567890
+_HOUSE = re.compile(r"(?:[\u4e00-\u9fa5]{0,8}?(?:小区|花园|公寓|大厦|家园|新村|苑|广场|村|路|街|巷|弄))?"
+                    r"(?:[0-9０-９A-Za-z一二三四五六七八九十]+(?:栋|幢|座|号楼|单元|层|楼|室|户))+"
+                    r"|[\u4e00-\u9fa5]{1,8}?(?:路|街|巷|弄|大道)[0-9０-９]+号(?:院)?")
+_HONORIFICS = ("先生", "女士", "小姐", "太太", "阿姨", "大爷", "大妈", "师傅", "老师", "家")
 _MOBILE = re.compile(r"^1\d{10}$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-\d+)?$")
 _ORG_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团", "厂", "店", "中心", "酒店",
@@ -88,4 +110,65 @@ def mask_frame(frame: pd.DataFrame, full_customer_data: bool) -> pd.DataFrame:
             values = out[col].astype(object)
             uniques = {v: fn(v) for v in pd.unique(values) if not _is_blank(v)}
             out[col] = values.map(lambda v: uniques.get(v) if not _is_blank(v) else None).astype(object)
+    return out
+
+
+def mask_text(text) -> str | None:
+    """One free text with phone-like digit runs and house-number details masked."""
+    if _is_blank(text):
+        return text
+    return _HOUSE.sub(MASK, _PHONE_LIKE.sub(MASK, str(text)))
+
+
+def _own_values(frame: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
+    """Per row, the order's own strings to hide in its free text (the name of 2+ characters,
+    the phone and its digits, the address and its detail part), and its surname (for 张先生)."""
+    def col(name) -> list[str]:
+        if name not in frame.columns:
+            return [""] * len(frame)
+        return ["" if _is_blank(v) else str(v).strip() for v in frame[name].to_numpy(object)]
+    name, phone, address = col("customer"), col("phone"), col("address")
+    kept = [mask_address(a) or "" if a else "" for a in address]
+    detail = [a[len(k):] if k != "***" and a.startswith(k) else "" for a, k in zip(address, kept)]
+    digits = [re.sub(r"\D", "", p) for p in phone]
+    owns = [[v if len(v) >= 2 else "" for v in values] for values in (name, phone, digits, address, detail)]
+    surnames = [n[0] if 2 <= len(n) <= 4 else "" for n in name]
+    return owns, surnames
+
+
+_HONORIFIC = "(?:" + "|".join(_HONORIFICS) + ")"
+
+
+def _replace_own(texts: list, owns: list[list[str]], surnames: list[str]) -> list:
+    """`texts` with every row's own values masked (a plain substring test per row; the
+    replacement runs only where it hits)."""
+    out = list(texts)
+    for own in owns:
+        for i in [i for i, (t, o) in enumerate(zip(out, own)) if o and o in t]:
+            out[i] = out[i].replace(own[i], MASK)
+    for i in [i for i, (t, s) in enumerate(zip(out, surnames)) if s and s in t]:
+        out[i] = re.sub(re.escape(surnames[i]) + _HONORIFIC, MASK, out[i])
+    return out
+
+
+def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT) -> pd.DataFrame:
+    """A copy of an orders frame whose free-text `columns` carry no customer data (see the
+    module docstring); other columns are untouched."""
+    out = frame.copy()
+    present = [c for c in columns if c in out.columns]
+    if not present or out.empty:
+        return out
+    owns, surnames = _own_values(out)
+    for col in present:
+        texts = out[col].to_numpy(object)
+        has = np.array([isinstance(v, str) for v in texts], dtype=bool)
+        if not has.any():
+            continue
+        rows = np.flatnonzero(has)
+        own = _replace_own(texts[rows].tolist(), [[o[i] for i in rows] for o in owns], [surnames[i] for i in rows])
+        uniques = pd.Series(pd.unique(pd.Series(own, dtype=object)), dtype=object)   # texts repeat a lot
+        masked = uniques.str.replace(_PHONE_LIKE, MASK, regex=True).str.replace(_HOUSE, MASK, regex=True)
+        texts = texts.copy()
+        texts[rows] = pd.Series(own, dtype=object).map(dict(zip(uniques, masked))).to_numpy(object)
+        out[col] = pd.Series(texts, index=out.index, dtype=object)
     return out

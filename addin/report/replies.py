@@ -19,8 +19,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from addin.book.issues import ERROR, WARNING, CellRef, Issue
+from addin.book import ledgers
+from addin.book.issues import Issue
+from addin.book.ledgers import ledger_error
 
+LABEL = "改进回复跟踪记录"
 REPLY_SHEET = "改进回复"
 REPLY_HEADERS = ("编号", "反馈事项", "回复期限", "改进措施", "责任人", "计划完成日期", "实施效果")
 ID_PATTERN = re.compile(r"^\d{4}-\d{2}-[A-Z0-9]+-\d{3}$")
@@ -86,13 +89,18 @@ def due_date(month: str, send_day: int, reply_days: int) -> date:
 
 
 class Ledger:
+    """The reply ledger at `path`; a corrupt or locked file raises book.ledgers.LedgerError."""
+
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        with closing(self._connect()) as db, db:
-            db.executescript(SCHEMA)
+        try:
+            with closing(self._connect()) as db, db:
+                db.executescript(SCHEMA)
+        except sqlite3.Error as error:
+            raise ledger_error(error, self.path, LABEL) from None
 
     def _connect(self):
-        return sqlite3.connect(self.path)
+        return ledgers.connect(self.path, LABEL)
 
     def register(self, month: str, department: str, items, due: date) -> list[str]:
         """IDs for `items` of one department's pack (new ones numbered after the existing);
@@ -152,6 +160,17 @@ class Ledger:
         with closing(self._connect()) as db:
             return db.execute("SELECT 1 FROM items WHERE id=?", (item_id,)).fetchone() is not None
 
+    def where_from(self, item_ids) -> dict[str, tuple[str, str]]:
+        """{item ID: (department, month)} for the IDs the ledger knows."""
+        ids = sorted(set(item_ids))
+        out = {}
+        with closing(self._connect()) as db:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                out.update({r[0]: (r[1], r[2]) for r in db.execute(
+                    f"SELECT id, department, month FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk)})
+        return out
+
 
 def _text(v) -> str | None:
     if v is None:
@@ -162,70 +181,7 @@ def _text(v) -> str | None:
     return s or None
 
 
-def _planned(v, where: CellRef, issues: list) -> str | None:
-    if isinstance(v, (datetime, date)):
-        return (v.date() if isinstance(v, datetime) else v).isoformat()
-    text = _text(v)
-    if text is None:
-        return None
-    parsed = pd.to_datetime(text.replace("年", "-").replace("月", "-").replace("日", "").replace(".", "-")
-                            .replace("/", "-"), errors="coerce")
-    if pd.isna(parsed):
-        issues.append(Issue(where, "计划完成日期", "reply-date-invalid", WARNING,
-                            f"计划完成日期“{text}”不是日期,已按原文记录;请写成 2026-12-31 这样的日期。"))
-        return text
-    return parsed.date().isoformat()
-
-
-def _read_sheet(path: Path, issues: list) -> list[tuple[int, dict]]:
-    """Rows of a returned pack's 改进回复 sheet as (Excel row, header → value)."""
-    from openpyxl import load_workbook
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file becomes one message
-        issues.append(Issue(CellRef(path.name, 1, 1), "", "reply-file-unreadable", ERROR,
-                            f"无法打开“{path.name}”:{exc.__class__.__name__}。请确认它是部门寄回的 .xlsx 反馈包。"))
-        return []
-    try:
-        if REPLY_SHEET not in book.sheetnames:
-            issues.append(Issue(CellRef(path.name, 1, 1), "", "reply-sheet-missing", ERROR,
-                                f"“{path.name}”里没有“{REPLY_SHEET}”工作表,不是反馈包或工作表被改名了。"))
-            return []
-        rows = list(book[REPLY_SHEET].iter_rows(values_only=True))
-    finally:
-        book.close()
-    for h, row in enumerate(rows[:10]):
-        names = [_text(v) for v in row]
-        if "编号" in names and "改进措施" in names:
-            return [(h + 2 + i, dict(zip(names, r))) for i, r in enumerate(rows[h + 1:])]
-    issues.append(Issue(CellRef(f"{path.name}!{REPLY_SHEET}", 1, 1), "", "reply-header-missing", ERROR,
-                        f"“{path.name}”的“{REPLY_SHEET}”表找不到“编号”和“改进措施”两列的表头。"))
-    return []
-
-
 def import_replies(wb_path: Path | str, files) -> ImportResult:
-    """Read returned packs' 改进回复 sheets into the workbook's ledger."""
-    ledger, issues, answered, unchanged, blank = Ledger(ledger_path(wb_path)), [], [], 0, 0
-    files = [Path(f) for f in files]
-    for file in files:
-        for row, values in _read_sheet(file, issues):
-            item_id = (_text(values.get("编号")) or "").upper()
-            if not item_id or (not ID_PATTERN.match(item_id) and _text(values.get("改进措施")) is None):
-                continue
-            where = CellRef(f"{file.name}!{REPLY_SHEET}", row, 1)
-            if not ledger.known(item_id):
-                issues.append(Issue(where, "编号", "reply-unknown-id", ERROR,
-                                    f"编号“{item_id}”不在跟踪记录里:请不要修改编号列;这一行没有导入。"))
-                continue
-            measures = _text(values.get("改进措施"))
-            if measures is None:
-                blank += 1
-                continue
-            planned = _planned(values.get("计划完成日期"), CellRef(where.sheet, row, 6), issues)
-            changed = ledger.record(item_id, measures, _text(values.get("责任人")), planned,
-                                    _text(values.get("实施效果")), file.name)
-            if changed:
-                answered.append(item_id)
-            else:
-                unchanged += 1
-    return ImportResult(len(files), tuple(answered), unchanged, blank, tuple(issues))
+    """Read returned packs' 改进回复 sheets into the workbook's ledger (addin.report.reply_import)."""
+    from addin.report.reply_import import import_replies as run
+    return run(wb_path, files)

@@ -29,6 +29,9 @@ FEE_COLUMNS = ("in_warranty", "warranty_kind", "exchange_eligible", "repair_coun
                "promise_hours", "late", "computable", "reason")
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099      # months a report or a mail can be about
+
+
 class MonthError(ValueError):
     """A month that is not YYYY-MM (code `month-invalid`)."""
 
@@ -51,6 +54,8 @@ def parse_month(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(month))
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise MonthError(f"月份“{month}”格式不对,请写成 YYYY-MM,如 2026-10。")
+    if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
+        raise MonthError(f"月份“{month}”的年份不合理,请写 {FIRST_YEAR} 至 {LAST_YEAR} 年之间的月份,如 2026-10。")
     start = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
     return start, start + pd.offsets.MonthBegin(1)
 
