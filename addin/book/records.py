@@ -91,6 +91,7 @@ class ServiceOrder:
     comment: str | None = None
     visit_date: date | None = None
     visit_result: str | None = None
+    verified: str | None = None
 
     @classmethod
     def from_row(cls, sheet: str, row: int, values: dict) -> "ServiceOrder":

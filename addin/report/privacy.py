@@ -14,9 +14,10 @@ import re
 
 import pandas as pd
 
+from addin.book.values import LANDLINE, MOBILE
+
 MASK = "****"
-_MOBILE = re.compile(r"^1\d{10}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-\d+)?$")
+_MOBILE, _LANDLINE = MOBILE, LANDLINE          # the one phone format (addin.book.values)
 _ORG_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团", "厂", "店", "中心", "酒店",
                  "宾馆", "学校", "医院", "商行", "超市", "合作社", "研究所", "事务所", "局", "部", "院")
 _ADDRESS = re.compile(
