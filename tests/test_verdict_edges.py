@@ -232,3 +232,24 @@ def test_the_demo_shows_no_exchange_for_a_blank_serial(tmp_path):
     blank = serial_keys(wb.orders.frame["serial"]) == ""
     assert blank.sum() > 50                           # 安装, 咨询 … and the planted 维修 without a serial
     assert r.loc[blank, "repair_count"].max() == 0 and not r.loc[blank, "exchange_eligible"].any()
+
+
+# ---- 13. one reader: the check and the masking agree on phones; 设置 reads money like the sheet
+@pytest.mark.parametrize("typed, valid, masked", [
+    ("12345678901", False, "****"),                 # no mobile starts with 12: invalid, and fully masked
+    ("+86 138-1234-5678", True, "138****5678"),
+    ("0731-84567890转123", True, "0731-****7890"),
+])
+def test_one_phone_format_for_the_check_and_the_masking(make_book, typed, valid, masked):
+    from addin.report.privacy import mask_phone
+    wb, _ = load(make_book, good_order(1, 联系电话=typed))
+    assert (codes(wb, "phone-invalid") == []) is valid
+    assert mask_phone(wb.orders.frame["phone"].iloc[0]) == masked
+
+
+def test_settings_read_money_and_rates_like_the_order_sheet():
+    from addin.book.settings import settings_from_rows
+    rows = [["项目", "内容"], ["年销售额(元)", "120,000元"], ["包干比例", "2%"], ["每月发送日", "５"]]
+    settings, issues = settings_from_rows(rows)
+    assert issues == [] and settings.annual_sales == Decimal(120000)
+    assert settings.lump_sum_rate == Decimal("0.02") and settings.send_day == 5

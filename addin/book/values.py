@@ -138,8 +138,7 @@ def phones(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     plain[present] = s[present].str.fullmatch(r"1[3-9]\d{9}").astype(bool)   # the usual case, no clean-up
     present = present & ~plain
     cleaned = _norm(raw[present].astype(str)).str.replace(r"[\s()()]", "", regex=True)
-    cleaned = cleaned.str.replace(r"^(?:\+?86)-?(?=1\d{10}$)", "", regex=True)
-    digits = cleaned.str.replace("-", "", regex=False)
+    digits = cleaned.str.replace("-", "", regex=False).str.replace(r"^\+?86(?=1\d{10}$)", "", regex=True)
     mobile = digits.str.fullmatch(_MOBILE).astype(bool)
     land = cleaned.str.extract(_LANDLINE)
     landline = land[1].notna() & ~mobile
