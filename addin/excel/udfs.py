@@ -129,8 +129,8 @@ def SVC_WARRANTY(category, purchase_date, production_date, reported_at, parts=""
 def SVC_WARRANTY_RULE(category, purchase_date, production_date, reported_at, parts="", service_type="",
                       caller=None):
     """三包判定依据:从哪天起、保修多久、到哪天,更换主要部件时另列主要部件保修期。"""
-    return _warranty(caller, lambda r: r.warranty_rule if r.computable else "无法计算:" + r.reason,
-                     category, purchase_date, production_date, reported_at, parts, service_type)
+    return _warranty(caller, _pick("warranty_rule"), category, purchase_date, production_date, reported_at,
+                     parts, service_type)
 
 
 @xw.func
@@ -140,9 +140,8 @@ def SVC_WARRANTY_RULE(category, purchase_date, production_date, reported_at, par
 def SVC_WARRANTY_UNTIL(category, purchase_date, production_date, reported_at, parts="", service_type="",
                        caller=None):
     """三包到期日:适用期限的最后一天。"""
-    return _warranty(caller, lambda r: r.warranty_until.to_pydatetime() if r.computable
-                     else "无法计算:" + r.reason,
-                     category, purchase_date, production_date, reported_at, parts, service_type)
+    return _warranty(caller, _pick("warranty_until"), category, purchase_date, production_date, reported_at,
+                     parts, service_type)
 
 
 @xw.func
@@ -152,8 +151,8 @@ def SVC_WARRANTY_UNTIL(category, purchase_date, production_date, reported_at, pa
 def SVC_WHOLE_UNIT_UNTIL(category, purchase_date, production_date, reported_at, parts="", service_type="",
                          caller=None):
     """整机三包到期日:不论报修时适用哪一种期限,单列整机保修的最后一天。"""
-    return _warranty(caller, lambda r: _day(r.whole_unit_until) if r.computable else "无法计算:" + r.reason,
-                     category, purchase_date, production_date, reported_at, parts, service_type)
+    return _warranty(caller, _pick("whole_unit_until"), category, purchase_date, production_date, reported_at,
+                     parts, service_type)
 
 
 @xw.func
@@ -163,12 +162,18 @@ def SVC_WHOLE_UNIT_UNTIL(category, purchase_date, production_date, reported_at, 
 def SVC_MAIN_PART_UNTIL(category, purchase_date, production_date, reported_at, parts="", service_type="",
                         caller=None):
     """主要部件三包到期日:单列主要部件(如液晶屏、压缩机)保修的最后一天。"""
-    return _warranty(caller, lambda r: _day(r.main_part_until) if r.computable else "无法计算:" + r.reason,
-                     category, purchase_date, production_date, reported_at, parts, service_type)
+    return _warranty(caller, _pick("main_part_until"), category, purchase_date, production_date, reported_at,
+                     parts, service_type)
 
 
-def _day(value):
-    return None if pd.isna(value) else value.to_pydatetime()
+def _pick(column: str):
+    """A result row → its `column` (a date as a datetime), or why it cannot be computed."""
+    def pick(r):
+        if not r.computable:
+            return "无法计算:" + r.reason
+        value = getattr(r, column)
+        return value.to_pydatetime() if isinstance(value, pd.Timestamp) else (None if pd.isna(value) else value)
+    return pick
 
 
 @xw.func
