@@ -230,7 +230,7 @@ def test_the_demo_shows_no_exchange_for_a_blank_serial(tmp_path):
     wb = load_workbook(build_demo_workbook(tmp_path, "2026-10"), now=NOW)
     r = compute(wb)
     blank = serial_keys(wb.orders.frame["serial"]) == ""
-    assert blank.sum() > 50                           # 安装, 咨询 … and the planted 维修 without a serial
+    assert blank.sum() >= 1                           # the planted 维修 without a serial (today: 维修次数 169)
     assert r.loc[blank, "repair_count"].max() == 0 and not r.loc[blank, "exchange_eligible"].any()
 
 

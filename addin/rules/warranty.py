@@ -187,16 +187,19 @@ def verdicts(frame: pd.DataFrame, policy: Policy, ok: pd.Series, texts: bool = T
     extra = pd.Series(0, index=frame.index, dtype="int64")
     inherited = pd.Series("", index=frame.index, dtype=object)
     order = serial_order(frame)
+    p, p_of = None, None          # the periods, and the extra days they were computed for
     for _ in range(MAX_ROUNDS):   # Art. 8 extensions can bring earlier repairs into warranty
         main_parts = own.where(own != "", inherited)
-        p = periods(frame, policy, extra)
+        if p_of is not extra:
+            p, p_of = periods(frame, policy, extra), extra
         kind = classify(frame, p, main_parts, ok)
         inside = kind.isin(IN_KINDS)
         new_extra = prior_sum(order, inside & is_repair, repair_days)
         new_inherited = prior_last(order, inside & is_repair & (main_parts != ""), main_parts).where(heir, "")
-        if new_extra.equals(extra) and new_inherited.equals(inherited):
+        same_extra = new_extra.equals(extra)
+        if same_extra and new_inherited.equals(inherited):
             break
-        extra, inherited = new_extra, new_inherited
+        extra, inherited = (extra if same_extra else new_extra), new_inherited
     count = prior_sum(order, inside & is_repair, np.ones(len(frame), dtype="int64"))
     eligible = inside & fault & (count >= policy.repairs_before_exchange)
     out = pd.DataFrame({
@@ -259,36 +262,39 @@ def _sentences(u: pd.DataFrame, policy: Policy) -> np.ndarray:
     return np.where(kind == "", "", basis + early + whole + main + tail)
 
 
-def _codes_text(codes: np.ndarray, gap: np.ndarray, policy: Policy) -> np.ndarray:
-    """'code code ' → '保外转保内嫌疑:…;…' ('' when none)."""
-    def text(c):
-        return ";".join(SUSPICIONS[k] for k in c.split())
-    out = each_once(codes, lambda c: "保外转保内嫌疑:" + text(c) if c else "")
-    long = np.char.find(codes.astype(str), "purchase-long") >= 0
-    if long.any():   # the gap in days differs per order
-        out[long] = [t.replace("{gap}", str(int(g))).replace("{limit}", str(policy.fraud_gap_days))
-                     for t, g in zip(out[long], gap[long])]
-    return out
+CODES = tuple(SUSPICIONS)          # bit i of an order's suspicion number ↔ CODES[i]
+
+
+def _suspicion_text(key: int, policy: Policy) -> str:
+    """key = suspicion bits + 8 × gap days → '保外转保内嫌疑:…;…' ('' when no bit is set)."""
+    bits, gap = key % 8, key // 8
+    parts = [SUSPICIONS[c].format(gap=gap, limit=policy.fraud_gap_days) for i, c in enumerate(CODES) if bits >> i & 1]
+    return "保外转保内嫌疑:" + ";".join(parts) if parts else ""
 
 
 def flags(frame: pd.DataFrame, policy: Policy, v: pd.DataFrame, ok: pd.Series):
     """(fraud text, suspicion codes, notes) per order: the 保外转保内 patterns as a Chinese
     sentence (None when none) and as a tuple of SUSPICIONS codes; notes are reminders (a tuple
-    of Chinese sentences) that are no suspicion."""
+    of Chinese sentences) that are no suspicion. Texts are built once per distinct case."""
     purchase, produced = frame["purchase_date"], frame["production_date"]
     gap = (purchase.dt.normalize() - produced.dt.normalize()).dt.days.to_numpy()
     claim = frame["claimed_warranty"].to_numpy()
     ok, inside = ok.to_numpy(), v["in_warranty"].eq(True).to_numpy()
-    codes = (np.where(gap < 0, "purchase-before-production ", "")
-             + np.where(gap > policy.fraud_gap_days, "purchase-long-after-production ", "")
-             + np.where(ok & (claim == "是") & ~inside, "claimed-in-but-out ", ""))
-    text = _codes_text(codes, np.nan_to_num(gap), policy)
-    missed = np.where(ok & (claim == "否") & inside, "提示:登记为保外,但按日期仍在三包期内,不应向客户收费|", "")
-    unentitled = np.where(ok & inside & ~v["exchange_entitled"].to_numpy(),
-                          f"提示:退换货已过{policy.exchange_days}天换货期,三包期内维修不足"
-                          f"{policy.repairs_before_exchange}次,不符合三包退换条件,请核对|", "")
+    long = gap > policy.fraud_gap_days
+    bits = (gap < 0) * 1 + long * 2 + (ok & (claim == "是") & ~inside) * 4
+    key = bits + 8 * np.where(long, np.nan_to_num(gap), 0).astype("int64")
+    text = each_once(key, lambda k: _suspicion_text(int(k), policy))
+    codes = np.array([tuple(c for i, c in enumerate(CODES) if b >> i & 1) for b in range(8)] + [()],
+                     dtype=object)[:-1]
+    notes = np.array([tuple(t for i, t in enumerate(_note_texts(policy)) if n >> i & 1) for n in range(4)] + [()],
+                     dtype=object)[:-1]
+    note = (ok & (claim == "否") & inside) * 1 + (ok & inside & ~v["exchange_entitled"].to_numpy()) * 2
     index = frame.index
     return (pd.Series(np.where(text != "", text, None), index=index, dtype=object),
-            pd.Series(each_once(codes, lambda c: tuple(c.split())), index=index, dtype=object),
-            pd.Series(each_once(missed + unentitled, lambda t: tuple(x for x in t.split("|") if x)),
-                      index=index, dtype=object))
+            pd.Series(codes[bits], index=index, dtype=object), pd.Series(notes[note], index=index, dtype=object))
+
+
+def _note_texts(policy: Policy) -> tuple[str, str]:
+    return ("提示:登记为保外,但按日期仍在三包期内,不应向客户收费",
+            f"提示:退换货已过{policy.exchange_days}天换货期,三包期内维修不足{policy.repairs_before_exchange}次,"
+            "不符合三包退换条件,请核对")
