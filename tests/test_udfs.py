@@ -371,7 +371,7 @@ def test_xlwings_accepts_the_declarations(monkeypatch):
     for name in PUBLIC:
         info = getattr(probe, name).__xlfunc__
         per_order = [a["name"] for a in info["args"] if a["options"].get("ndim") == 2]
-        scalars = {"free_radius_km", "rate", "night_rate", "caller"}
+        scalars = {"free_radius_km", "rate", "night_rate", "serial", "caller"}   # one value per call
         assert per_order == [a["name"] for a in info["args"] if a["name"] not in scalars], name
         assert "expand" not in info["ret"]["options"] and info["args"][-1]["name"] == "caller"
 

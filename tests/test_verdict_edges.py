@@ -253,3 +253,18 @@ def test_settings_read_money_and_rates_like_the_order_sheet():
     settings, issues = settings_from_rows(rows)
     assert issues == [] and settings.annual_sales == Decimal(120000)
     assert settings.lump_sum_rate == Decimal("0.02") and settings.send_day == 5
+
+
+# ---- also decided: installation materials and declined visits are rate-table settings ------
+def test_materials_share_and_declined_labour_come_from_the_rate_table(make_book):
+    from dataclasses import replace as copy
+    rates = tuple(copy(r, materials_rate=Decimal(0)) if (r.category, r.service_type) == ("空调", "安装") else r
+                  for r in Policy().factory_rates)
+    install = good_order(1, 服务类型="安装", 产品类型="空调", 更换配件="加长铜管", 配件费用=120)
+    declined = good_order(2, 客户同意维修="否", 更换配件=None, 配件费用=0)
+    wb, r = load(make_book, install, declined, policy=Policy(factory_rates=rates))
+    assert r.iloc[0].factory_claim == 150.0           # 空调/安装 labour 150 + 12 km (free) + 120 × 0
+    assert "+材料0.00(配件费用×材料结算比例0)" in r.iloc[0].explanation
+    assert r.iloc[1].factory_claim == 30.0 and r.iloc[1].claim_labour == 30.0   # inspection, not the 80
+    assert "(客户检测后不修,按客户拒修时工时)" in r.iloc[1].explanation
+    assert wb.policy.factory_rate("空调", "安装").materials_rate == 0            # read back from the sheet

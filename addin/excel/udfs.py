@@ -222,12 +222,12 @@ def SVC_TRAVEL_FEE(distance_km, free_radius_km=None, rate=None, caller=None):
 
 @xw.func
 @_columns(("labour_fee", "工时费(检修费,元)"), ("arrived_at", "到达现场时间"),
-          ("left_at", "离开现场时间(可省略)"))
+          ("left_at", "离开现场时间(可省略;夜间只看到达时间)"))
 @xw.arg("night_rate", doc="夜间加收比例,省略时用本工作簿“政策参数”表(默认 0.5)")
-@xw.ret(doc="夜间加收(元):上门时间碰到夜间时段(默认 21:00–次日08:00)时,工时费 × 比例")
+@xw.ret(doc="夜间加收(元):到达现场时间在夜间时段(默认 21:00–次日08:00)时,工时费 × 比例")
 @_guard
 def SVC_NIGHT_SURCHARGE(labour_fee, arrived_at, left_at=None, night_rate=None, caller=None):
-    """保外夜间加收:夜间开始时刻整点到达算夜间,结束时刻整点到达不算,跨过午夜的上门算。"""
+    """保外夜间加收:按到达时间判断,夜间开始时刻整点到达算夜间,结束时刻整点到达不算;白天上门做到21点以后不算。"""
     rules = _rules(caller)
     policy = replace(rules.policy, night_rate=decimal(night_rate, rules.policy.night_rate, "夜间加收比例"))
     return _compute(replace(rules, policy=policy), dict(labour_fee=labour_fee, arrived_at=arrived_at,

@@ -173,8 +173,10 @@ def factory_claim(frame, policy, in_w, ok) -> pd.DataFrame:
     materials = _per_rate(key, rates, to_fen(frame["parts_fee"]), lambda r: r.materials_rate)
     claims = ok & in_w
     parts = [s.where(claims, 0) for s in (labour, travel, materials)]
+    share = key.map({k: format(r.materials_rate.normalize(), "f") for k, r in rates.items()}).fillna("")
     return pd.DataFrame({"labour": parts[0], "travel": parts[1], "materials": parts[2],
-                         "total": parts[0] + parts[1] + parts[2], "has_rate": has_rate})
+                         "total": parts[0] + parts[1] + parts[2], "has_rate": has_rate,
+                         "materials_rate": share.where(claims, "")})
 
 
 def claim_status(frame: pd.DataFrame, v: pd.DataFrame, in_w: pd.Series, ok: pd.Series) -> pd.Series:

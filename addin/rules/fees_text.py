@@ -45,9 +45,12 @@ def in_warranty(u: pd.DataFrame, settings: Settings) -> np.ndarray:
     lump = "(包干结算:仅用于年度费用对比)" if settings.settlement_model == "包干" else ""
     status = obj(u["status"])
     held = np.where((status != "") & (status != "结算"), ";暂不结算(" + status + ")", "")
+    declined = np.where(u["declined"].to_numpy(), "(客户检测后不修,按客户拒修时工时)", "")
+    share = obj(u["m_rate"])
+    materials = np.where((share != "") & (share != "1"), "(配件费用×材料结算比例" + share + ")", "")
     return ("三包期内(" + obj(u["kind"]) + "),客户不付费;厂家结算:工时" + T(u["c_labour"])
-            + no_rate + "+交通补贴" + T(u["c_travel"]) + "+材料" + T(u["c_materials"])
-            + "=" + T(u["c_total"]) + "元" + lump + held)
+            + no_rate + declined + "+交通补贴" + T(u["c_travel"]) + "+材料" + T(u["c_materials"])
+            + materials + "=" + T(u["c_total"]) + "元" + lump + held)
 
 
 def _sentences(u: pd.DataFrame, policy: Policy, settings: Settings) -> np.ndarray:
@@ -72,7 +75,7 @@ def explanation(frame, policy: Policy, settings: Settings, v: pd.DataFrame, fees
         "metres": np.round(frame["distance_km"].fillna(0) * 1000).astype("int64").where(pays, 0),
         "excess": excess.where(pays, 0), "no_distance": frame["distance_km"].isna() & pays,
         **{"c_" + k: claim[k] for k in ("labour", "travel", "materials", "total")},
-        "has_rate": claim["has_rate"] | ~inside, "status": status,
+        "has_rate": claim["has_rate"] | ~inside, "status": status, "m_rate": claim["materials_rate"],
         "category": frame["category"].where(inside & ~claim["has_rate"], ""),
         "service_type": frame["service_type"].where(inside & ~claim["has_rate"], ""),
     }, index=frame.index)
