@@ -268,3 +268,35 @@ def test_materials_share_and_declined_labour_come_from_the_rate_table(make_book)
     assert r.iloc[1].factory_claim == 30.0 and r.iloc[1].claim_labour == 30.0   # inspection, not the 80
     assert "(客户检测后不修,按客户拒修时工时)" in r.iloc[1].explanation
     assert wb.policy.factory_rate("空调", "安装").materials_rate == 0            # read back from the sheet
+
+
+# ---- more edge cases, worked by hand ---------------------------------------------------------
+def test_an_exchange_without_earlier_main_part_repairs_keeps_the_whole_unit_period(make_book):
+    # 冰箱 bought 2023-01-10, whole unit to 2024-01-10; a first 退换货 on 2025-06-01 inherits nothing
+    wb, r = load(make_book, good_order(1, 产品类型="冰箱", 服务类型="退换货", 更换配件=None, 解决方案="换机",
+                                       购买日期=datetime(2023, 1, 10), 出厂日期=datetime(2022, 12, 1),
+                                       是否三包期内="否"))
+    assert (r.iloc[0].warranty_kind, r.iloc[0].exchange_eligible) == ("保外", False)
+
+
+def test_a_repair_finished_the_next_day_adds_one_day(make_book):
+    # reported 2025-06-01 23:00, repaired 2025-06-02 01:00: 1 calendar day; whole unit 2026-03-01 + 1
+    first = good_order(1, 报修时间=datetime(2025, 6, 1, 23), 到达现场时间=datetime(2025, 6, 1, 23, 40),
+                       离开现场时间=datetime(2025, 6, 2, 1))
+    later = good_order(2, 产品序列号=first["产品序列号"], 报修时间=datetime(2026, 3, 2, 9),
+                       到达现场时间=datetime(2026, 3, 2, 10), 离开现场时间=datetime(2026, 3, 2, 11))
+    _, r = load(make_book, first, later)
+    assert r.iloc[1].warranty_until == pd.Timestamp("2026-03-02") and r.iloc[1].in_warranty is True
+
+
+def test_json_and_the_statistics_table_agree_on_claims(make_book):
+    from addin.cli.fees import to_json
+    late_sale = dict(出厂日期=datetime(2022, 1, 1))
+    wb, r = load(make_book, good_order(1), good_order(2, **late_sale), good_order(3, 服务类型="退换货", 解决方案="换机"),
+                 good_order(4, **OUT, 工时费=80))
+    data = json.loads(to_json(r), parse_float=Decimal)
+    fees_total = summarize(wb.orders.frame, r, "2025-10", policy=wb.policy).kpis["fees"].rows[-1]
+    assert fees_total[5] == float(sum(d["factory_claim"] for d in data)) == 110.0      # 80 + 30 (退换货)
+    assert fees_total[6] == float(sum(d["claim_held"] for d in data)) == 80.0
+    assert fees_total[7] == sum(1 for d in data if d["suspicions"]) == 1
+    assert fees_total[2] == float(sum(d["customer_total"] for d in data)) == 80.0      # the 保外 one
