@@ -164,6 +164,16 @@ def serial_keys(s: pd.Series) -> pd.Series:
     return key.where(~key.str.fullmatch(_PLACEHOLDER_SERIAL), "")
 
 
+PLACEHOLDER_MAX_LEN = 8
+
+
+def placeholder_serials(s: pd.Series) -> pd.Series:
+    """True where a serial is typed but is a placeholder (无, -, 0, 未知 …). Only short texts
+    (≤ PLACEHOLDER_MAX_LEN characters) can be one, so the check looks at those alone."""
+    short = s[s.notna() & (s.astype(str).str.len() <= PLACEHOLDER_MAX_LEN)]
+    return pd.Series(s.index.isin(short.index[serial_keys(short) == ""]), index=s.index)
+
+
 def valid_phones(phone: pd.Series) -> pd.Series:
     """True where a phone (as `phones` normalised it) is a valid mobile or landline."""
     return phone.str.fullmatch(NORMAL_PHONE, na=False).astype(bool)

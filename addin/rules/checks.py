@@ -18,7 +18,7 @@ from addin.book.issues import ERROR, WARNING, CellRef, Issue, sort_key
 from addin.book.policy import Policy
 from addin.book.records import OrderSheet
 from addin.book.settings import Settings
-from addin.book.values import serial_keys, valid_phones
+from addin.book.values import placeholder_serials, valid_phones
 
 ONSITE_TYPES = ("安装", "维修", "保养")
 
@@ -251,8 +251,7 @@ def check_warranty_dates(ctx: Context) -> list[Issue]:
 
 def check_serial_placeholder(ctx: Context) -> list[Issue]:
     """A serial like 无, -, 0 or 未知 counts no repairs; ask for the real one."""
-    serial = ctx.f["serial"]
-    mask = serial.notna() & (serial_keys(serial) == "") & ctx.of_type("维修", "退换货")
+    mask = placeholder_serials(ctx.f["serial"]) & ctx.of_type("维修", "退换货")
     return ctx.flag(mask, "serial", "serial-placeholder", WARNING,
                     "产品序列号“{serial}”不是真实的序列号,这张单的维修次数无法统计(三包第十一条换机要按"
                     "同一台机器的维修次数判断)。请填机身条码上的号码。")
