@@ -151,11 +151,25 @@ def customer_fees(frame, policy, in_w, ok) -> pd.DataFrame:
                          "total": parts + labour + travel + night, "declined": declined})
 
 
-def _per_rate(key: pd.Series, rates: dict, amounts: pd.Series, rate_of) -> pd.Series:
-    """amounts × the rate of each order's (category|service type), fen half-up (0 without one)."""
-    out = pd.Series(0, index=key.index, dtype="int64")
-    for value in {rate_of(r) for r in rates.values()}:
-        mask = key.map({k: rate_of(r) == value for k, r in rates.items()}).fillna(False).astype(bool)
+def _by_rate(frame: pd.DataFrame, policy: Policy):
+    """per(fn, default): fn(rate) of each order's (category, service type) rate, as an array
+    (default where the table has none); computed once per distinct pair."""
+    key = frame["category"].fillna("") + "|" + frame["service_type"].fillna("")
+    codes, uniques = pd.factorize(key)
+    rates = {f"{r.category}|{r.service_type}": r for r in policy.factory_rates}
+    found = [rates.get(k) for k in uniques]
+
+    def per(fn, default):
+        return np.array([fn(r) if r is not None else default for r in found] + [default], dtype=object)[codes]
+    return per
+
+
+def _times_rate(per, amounts: pd.Series, rate_of) -> pd.Series:
+    """amounts × each order's rate (rate_of(rate), a Decimal), fen half-up; 0 without a rate."""
+    rate = per(rate_of, None)
+    out = pd.Series(0, index=amounts.index, dtype="int64")
+    for value in {r for r in rate if r is not None}:
+        mask = rate == value
         out[mask] = mul_half_up(amounts[mask], value)
     return out
 
@@ -163,19 +177,19 @@ def _per_rate(key: pd.Series, rates: dict, amounts: pd.Series, rate_of) -> pd.Se
 def factory_claim(frame, policy, in_w, ok) -> pd.DataFrame:
     """Fen amounts due from the factory at its standard rates (in warranty only), before
     claim_status decides what is claimed now."""
-    key = frame["category"].fillna("") + "|" + frame["service_type"].fillna("")
-    rates = {f"{r.category}|{r.service_type}": r for r in policy.factory_rates}
-    has_rate = key.isin(rates)
-    labour = key.map({k: decimal_fen(r.labour) for k, r in rates.items()}).fillna(0).astype("int64")
-    declined = key.map({k: decimal_fen(r.labour_when_declined()) for k, r in rates.items()}).fillna(0)
-    labour = labour.where(frame["customer_agreed"] != "否", declined.astype("int64"))
-    travel = _per_rate(key, rates, excess_metres(frame, policy), lambda r: r.travel_per_km / 10)
-    materials = _per_rate(key, rates, to_fen(frame["parts_fee"]), lambda r: r.materials_rate)
+    per = _by_rate(frame, policy)
+    declined = (frame["customer_agreed"] == "否").to_numpy()
+    labour = np.where(declined, per(lambda r: decimal_fen(r.labour_when_declined()), 0),
+                      per(lambda r: decimal_fen(r.labour), 0)).astype("int64")
+    labour = pd.Series(labour, index=frame.index)
+    travel = _times_rate(per, excess_metres(frame, policy), lambda r: r.travel_per_km / 10)
+    materials = _times_rate(per, to_fen(frame["parts_fee"]), lambda r: r.materials_rate)
     claims = ok & in_w
     parts = [s.where(claims, 0) for s in (labour, travel, materials)]
-    share = key.map({k: format(r.materials_rate.normalize(), "f") for k, r in rates.items()}).fillna("")
+    share = pd.Series(per(lambda r: format(r.materials_rate.normalize(), "f"), ""), index=frame.index)
     return pd.DataFrame({"labour": parts[0], "travel": parts[1], "materials": parts[2],
-                         "total": parts[0] + parts[1] + parts[2], "has_rate": has_rate,
+                         "total": parts[0] + parts[1] + parts[2],
+                         "has_rate": pd.Series(per(lambda r: True, False).astype(bool), index=frame.index),
                          "materials_rate": share.where(claims, "")})
 
 
