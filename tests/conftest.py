@@ -26,8 +26,10 @@ def _clock_reset():
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, monkeypatch):
-    """Every test has its own user data folder (the shared outbox ledger lives there)."""
+    """Every test has its own user data folder (the shared outbox ledger lives there) and its own
+    fault-log folder: no test writes into the real user's folders."""
     monkeypatch.setenv("AFTERSALES_DATA_DIR", str(tmp_path / "_userdata"))
+    monkeypatch.setenv("AFTERSALES_LOG_DIR", str(tmp_path / "_userlogs"))
 
 
 @pytest.fixture

@@ -103,8 +103,8 @@ def test_check__address_not_required_for_consultation(make_book):
 
 
 def test_check__serial_required_for_exchange(make_book):
-    found = issues_of(make_book, good_order(1, 服务类型="退换货", 产品序列号=None))
-    assert [i.code for i in found] == ["serial-missing"]
+    found = issues_of(make_book, good_order(1, 服务类型="退换货", 产品序列号=None, 购买日期=datetime(2025, 9, 25)))
+    assert [i.code for i in found] == ["serial-missing"]     # day 10 of the 15-day exchange window
 
 
 def test_check__unfinished_repair_needs_no_diagnosis_or_arrival(make_book):

@@ -76,9 +76,9 @@ def test_not_computable_orders_are_counted_and_exit_1(tmp_path):
 def test_lump_sum_comparison_printed_under_baogan(tmp_path):
     settings = Settings(settlement_model="包干", annual_sales=Decimal(50000), lump_sum_rate=Decimal("0.001"))
     path = write_workbook(tmp_path / "b.xlsx", [order(1), order(2)], settings=settings)
-    result = run(path)
-    assert "包干对比:2025年三包服务2单,按厂家标准折算160.00元;包干额度50.00元" in result.output
-    assert "包干额度不足110.00元" in result.output
+    result = run(path)       # the data end in October 2025: January–October against 10/12 of 50.00
+    assert "包干对比:2025年1-10月三包服务2单,按厂家标准折算160.00元;包干额度41.67元" in result.output
+    assert "包干额度不足118.33元" in result.output
 
 
 def test_annotate__fills_the_computed_columns_of_a_copy(book, tmp_path):

@@ -35,7 +35,7 @@ def test_same_seed_same_year_other_seed_other_year():
 
 def test_size_and_coverage(demo):
     assert 600 <= len(demo.orders) <= 900
-    assert set(Policy().categories) <= {o["category"] for o in demo.orders}
+    assert set(C.PRODUCTS) <= {o["category"] for o in demo.orders} and set(C.PRODUCTS) <= set(Policy().categories)
     assert {o["service_type"] for o in demo.orders} == set(SERVICE_TYPES)
     tiers = Counter(o["city_tier"] for o in demo.orders)
     assert set(tiers) <= set(CITY_TIERS) | {None}

@@ -44,21 +44,21 @@ def test_travel__radius_and_rate_from_policy():
     assert one(Policy(free_radius_km=Decimal(20), travel_rate=Decimal("1.5")), **OUT, distance_km=42).travel_fee == 33.0
 
 
-@pytest.mark.parametrize("arrived, left, night", [
+@pytest.mark.parametrize("arrived, left, night", [    # spec/policy.md: the arrival time decides
     ("2025-10-05 21:00", "2025-10-05 22:00", True),    # arrival 21:00 sharp counts
     ("2025-10-05 08:00", "2025-10-05 09:00", False),   # arrival 08:00 sharp does not
     ("2025-10-05 07:59", "2025-10-05 09:00", True),
-    ("2025-10-05 20:00", "2025-10-05 21:00", False),   # leaving at 21:00 sharp does not
-    ("2025-10-05 20:00", "2025-10-05 21:01", True),
-    ("2025-10-05 23:30", "2025-10-06 01:00", True),    # crosses midnight
-    ("2025-10-05 20:30", "2025-10-06 00:30", True),    # starts by day, crosses midnight
-    ("2025-10-05 20:59", None, False),                 # no leave time: the arrival decides
+    ("2025-10-05 20:00", "2025-10-05 21:00", False),
+    ("2025-10-05 20:00", "2025-10-05 21:01", False),   # a daytime visit overrunning 21:00 is not night
+    ("2025-10-05 23:30", "2025-10-06 01:00", True),    # arrives at night, crosses midnight
+    ("2025-10-05 20:30", "2025-10-06 00:30", False),   # starts by day, runs past midnight: not night
+    ("2025-10-05 20:59", None, False),
     ("2025-10-05 02:00", None, True),
     (None, None, False),
 ])
-def test_night__visit_touching_21_to_08(arrived, left, night):
+def test_night__arrival_in_21_to_08(arrived, left, night):
     f = frame(dict(arrived_at=arrived, left_at=left))
-    assert bool(night_visit(f["arrived_at"], f["left_at"], Policy()).iloc[0]) is night
+    assert bool(night_visit(f["arrived_at"], Policy()).iloc[0]) is night
     v = compute_frame(f.assign(purchase_date=pd.Timestamp("2023-01-01")), Policy(), Settings()).iloc[0]
     assert v.night_surcharge == (40.0 if night else 0.0)
 
@@ -257,8 +257,8 @@ def test_workbook__dealers_own_policy_changes_the_results(tmp_path):
     policy = Policy(warranty=(WarrantyTerms("电视", 24, 36, ("液晶屏",)),), free_radius_km=Decimal(10),
                     travel_rate=Decimal(2), night_start=time(20, 0), night_rate=Decimal(1),
                     factory_rates=(FactoryRate("电视", "维修", Decimal(120), Decimal(0)),))
-    rows = [order(1, purchase_date=datetime(2024, 6, 1), labour_fee=50, distance_km=20,
-                  arrived_at=datetime(2025, 10, 5, 20, 0), left_at=datetime(2025, 10, 5, 20, 30)),
+    rows = [order(1, purchase_date=datetime(2024, 6, 1), production_date=datetime(2024, 5, 1), labour_fee=50,
+                  distance_km=20, arrived_at=datetime(2025, 10, 5, 20, 0), left_at=datetime(2025, 10, 5, 20, 30)),
             order(2, purchase_date=datetime(2023, 6, 1), labour_fee=50, distance_km=20,
                   arrived_at=datetime(2025, 10, 5, 20, 0), left_at=datetime(2025, 10, 5, 20, 30))]
     default = compute(loaded(tmp_path, rows))

@@ -34,7 +34,7 @@ def test_warranty(k):
 
 def test_fees_and_factory_claims(k):
     f = k["fees"]
-    assert f["洗衣机"][1:] == (1, 182.5, 12.5, 40.0, 0.0)
+    assert f["洗衣机"][1:] == (1, 182.5, 12.5, 40.0, 0.0, 0.0, 0)    # … 厂家结算, 暂不结算, 嫌疑单数
     assert f["空调"][5] == 330.0 and f["合计"][5] == 380.0
     assert "包干" in k["_tables"]["fees"].note
 
@@ -55,8 +55,13 @@ def test_satisfaction(k):
 
 
 def test_repeat_repairs_and_exchange(k):
-    assert set(k["repeats"]) == {"FW001", "FW005", "FW007"}
-    assert k["repeats"]["FW007"][4:6] == (3, "是")
+    """S1 was repaired on 09-28 (September, still inside the 12 months), 10-03 and 10-30: every
+    visit listed, with its fault (确诊 else 报修); the lone 退换货 FW005 is no repeat."""
+    t = k["_tables"]["repeats"]
+    rows = [dict(zip(t.headers, r)) for r in t.rows]
+    assert [(r["服务单编号"], r["第几次"], r["共几次"], r["故障"]) for r in rows] == [
+        ("FW006", 1, 3, "缺氟"), ("FW001", 2, 3, "压缩机不启动"), ("FW007", 3, 3, "不制冷")]
+    assert rows[2]["可免费换机"] == "是" and "1 台,共 3 次" in t.note
 
 
 def test_pareto_of_faults_by_model(k):

@@ -76,7 +76,9 @@ def test_parse__messy_workbook_reads_every_value(tmp_path):
     assert f.loc[4, "comment"] == "=很好"                  # formula-looking text kept as typed
     assert orders.cols["order_no"] == 1 and "自定义备注" in orders.headers.values()
     assert pd.isna(f.loc[6, "labour_fee"])   # a formula without a cached value reads as empty
-    assert [i for i in wb.issues if i.where.sheet == orders.sheet] == []   # no false alarm on a correct row
+    # no false alarm on a correct row; FW003 has neither date, so no 三包 verdict (the fees say so too)
+    assert [(i.where.a1, i.code) for i in wb.issues if i.where.sheet == orders.sheet] == [
+        ("J7", "warranty-dates-missing")]
 
 
 def test_parse__orders_remember_their_cells(tmp_path):

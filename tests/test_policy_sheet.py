@@ -133,9 +133,10 @@ def test_unknown_category_tier_and_service_type_are_errors_and_their_rows_unused
     def rates(rows):
         return rows + [["电视机", "维修", 80, 1], ["电视", "上门", 80, 1]]
     policy, issues = load(rates=rates, promise=lambda rows: rows + [["直辖市", 2]])
+    first_added = len(Policy().factory_rates) + 2     # header row, then one row per default rate
     assert codes(issues) == [(PROMISE_SHEET, "A6", "policy-tier-unknown", "error"),
-                             (RATES_SHEET, "A32", "policy-category-unknown", "error"),
-                             (RATES_SHEET, "B33", "policy-service-type-unknown", "error")]
+                             (RATES_SHEET, f"A{first_added}", "policy-category-unknown", "error"),
+                             (RATES_SHEET, f"B{first_added + 1}", "policy-service-type-unknown", "error")]
     assert policy == Policy()
 
 

@@ -40,12 +40,12 @@ def test_read_rules__policy_tables_and_settings_of_the_book():
     assert book.calls.count("value") == 3            # one read of values per sheet present
 
 
-def test_read_rules__no_policy_sheets_mangled_sheets_or_a_broken_book_give_defaults():
+def test_read_rules__no_policy_sheets_give_defaults_mangled_ones_a_problem():
     assert read_rules(Book({"服务单": [["工单号"]]})) == DEFAULTS
     mangled = Book({PARAMS_SHEET: [["随便写的"], [None, "免费半径", "很远"]], PROMISE_SHEET: [[]]})
-    assert read_rules(mangled) == DEFAULTS
+    assert read_rules(mangled).problem == "政策表“政策参数”无法读取等2处有错误,请先改正后再算(点“校验”查看)"
     bad_cell = Book({PARAMS_SHEET: _params(**{"免费半径(公里)": "很远", "交通费(元/公里)": 2})})
-    assert read_rules(bad_cell).policy.free_radius_km == Policy().free_radius_km   # that cell: default
+    assert read_rules(bad_cell).problem.startswith("政策表“政策参数”B7“免费半径(公里)”有错误")
     assert read_rules(bad_cell).policy.travel_rate == 2                             # the rest is read
 
     class Broken:
@@ -54,7 +54,7 @@ def test_read_rules__no_policy_sheets_mangled_sheets_or_a_broken_book_give_defau
         @property
         def sheets(self):
             raise OSError("RPC server unavailable")
-    assert read_rules(Broken()) == DEFAULTS
+    assert read_rules(Broken()).problem == "无法读取本工作簿的政策表(OSError),请点“校验”查看"
 
 
 def test_rules_for__without_a_usable_caller_are_the_defaults():

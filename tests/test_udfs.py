@@ -22,9 +22,9 @@ from addin.rules.fees import compute_frame
 from addin.book.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                           RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows, promise_rows,
                           rates_rows, warranty_rows)
-from addin.excel.udfs import (SVC_CUSTOMER_TOTAL, SVC_FACTORY_CLAIM, SVC_LATE, SVC_NIGHT_SURCHARGE,
-                        SVC_ONSITE_HOURS, SVC_PROMISE_HOURS, SVC_TRAVEL_FEE, SVC_WARRANTY,
-                        SVC_WARRANTY_RULE, SVC_WARRANTY_UNTIL)
+from addin.excel.udfs import (SVC_CUSTOMER_TOTAL, SVC_EXCHANGE, SVC_FACTORY_CLAIM, SVC_LATE, SVC_MAIN_PART_UNTIL,
+                        SVC_NIGHT_SURCHARGE, SVC_ONSITE_HOURS, SVC_PROMISE_HOURS, SVC_REPAIRS, SVC_TRAVEL_FEE,
+                        SVC_WARRANTY, SVC_WARRANTY_RULE, SVC_WARRANTY_UNTIL, SVC_WHOLE_UNIT_UNTIL)
 from tests.fake_excel import Book
 
 PUBLIC = [name for name in dir(udfs) if name.startswith("SVC_")]
@@ -70,7 +70,8 @@ def test_warranty__bad_input_is_a_message_not_an_error():
     assert SVC_WARRANTY("电视", None, None, "2025-10-05") == "无法计算:缺少购买日期和出厂日期,无法判定三包"
 
 
-@pytest.mark.parametrize("km, fee", [(30, 0.0), (30.005, 0.01), (42.5, 12.5), ("45公里", None), ("", 0.0)])
+@pytest.mark.parametrize("km, fee", [(30, 0.0), (30.005, 0.01), (42.5, 12.5), ("45公里", 15.0), ("45元", None),
+                                     ("", 0.0)])
 def test_travel_fee(km, fee):
     got = SVC_TRAVEL_FEE(km)
     assert got == fee if fee is not None else got.startswith("无法计算")
@@ -104,7 +105,11 @@ def test_customer_total():
 
 
 def test_factory_claim_and_promises():
-    assert SVC_FACTORY_CLAIM("电视", "维修", 45, 300) == 395.0
+    assert SVC_FACTORY_CLAIM("电视", "维修", 45, 300, "是") == 395.0          # 80 + 15 km × 1 + 300
+    assert SVC_FACTORY_CLAIM("电视", "维修", 45, 300, "保内(整机保修)") == 395.0
+    assert SVC_FACTORY_CLAIM("电视", "维修", 45, 300, "保外") == 0.0          # item 12: out of warranty
+    assert SVC_FACTORY_CLAIM("电视", "维修", 45, 0, "是", "否") == 45.0       # declined: 30 inspection + 15
+    assert SVC_FACTORY_CLAIM("电视", "维修", 45, 300).startswith("无法计算:请给出是否保内")
     assert SVC_ONSITE_HOURS(datetime(2025, 1, 1, 9), datetime(2025, 1, 1, 13, 30)) == 4.5
     assert SVC_ONSITE_HOURS(datetime(2025, 1, 1, 9), None) is None
     assert (SVC_PROMISE_HOURS("省会"), SVC_PROMISE_HOURS("乡镇"), SVC_PROMISE_HOURS("")) == (4.0, 24.0, 12.0)
@@ -188,17 +193,21 @@ def test_an_edited_policy_is_seen_at_the_next_recalculation(fresh_cache):
     assert SVC_TRAVEL_FEE(62, caller=cell) == 32.0
 
 
-def test_a_mangled_or_missing_policy_falls_back_to_the_defaults():
+def test_a_mangled_policy_shows_its_reason_and_a_missing_one_the_defaults():
+    """Item 12: a number computed on another policy than the workbook's is never shown."""
     mangled = Book({"服务单": [["工单号"]], PARAMS_SHEET: [["这张表被改乱了"], ["免费半径", "五十"]],
                     WARRANTY_SHEET: [["产品类型"]]}, fullname="乱.xlsx")
-    assert SVC_TRAVEL_FEE(62, caller=_cell(mangled)) == 32.0
-    assert SVC_WARRANTY("电视", "2025-03-01", None, "2025-03-16", caller=_cell(mangled)) == "保内(换货期)"
-    assert SVC_WARRANTY("电视", "去年", None, "2025-10-05", caller=_cell(mangled)) == (
-        "无法计算:购买日期“去年”不是有效的日期")
+    assert SVC_TRAVEL_FEE(62, caller=_cell(mangled)).startswith("无法计算:政策表“三包政策”")
+    assert SVC_WARRANTY("电视", "2025-03-01", None, "2025-03-16", caller=_cell(mangled)).startswith(
+        "无法计算:政策表")
     bad_cell = _book("坏格.xlsx", **{"免费半径(公里)": "很远", "交通费(元/公里)": 2})
-    assert SVC_TRAVEL_FEE(62, caller=_cell(bad_cell)) == 64.0  # that cell: default 30 km; the rate is read
+    assert SVC_TRAVEL_FEE(62, caller=_cell(bad_cell)) == (
+        "无法计算:政策表“政策参数”B7“免费半径(公里)”有错误,请先改正后再算(点“校验”查看)")
+    assert SVC_PROMISE_HOURS("省会", caller=_cell(bad_cell)).startswith("无法计算:政策表“政策参数”B7")
     no_tables = Book({"服务单": [["工单号"]]}, fullname="自己的表.xlsx")
     assert SVC_PROMISE_HOURS("", caller=_cell(no_tables)) == 12.0
+    assert SVC_WARRANTY("电视", "去年", None, "2025-10-05", caller=_cell(no_tables)) == (
+        "无法计算:购买日期“去年”不是有效的日期")
 
 
 def test_a_workbook_without_televisions_still_gets_its_fees():
@@ -270,7 +279,7 @@ def test_a_column_of_500_orders_gives_what_500_cells_give(engine_runs):
     (SVC_WARRANTY_RULE, ("category", "purchase", "production", "reported", "parts")),
     (SVC_WARRANTY_UNTIL, ("category", "purchase", "production", "reported", "parts")),
     (SVC_NIGHT_SURCHARGE, ("labour_fee", "arrived", "left")),
-    (SVC_FACTORY_CLAIM, ("category", "km", "parts_fee")),
+    (SVC_FACTORY_CLAIM, ("category", "km", "parts_fee", "in_w")),
     (SVC_ONSITE_HOURS, ("reported", "arrived")),
     (SVC_LATE, ("reported", "arrived", "tier")),
     (SVC_PROMISE_HOURS, ("tier",)),
@@ -281,6 +290,7 @@ def test_every_function_takes_columns(fn, keys, engine_runs):
         keys = keys[:1] + ("service",) + keys[1:]
         for i, o in enumerate(orders):
             o["service"] = ["维修", "安装", "保养"][i % 3]
+            o["in_w"] = "否" if i % 4 == 0 else "是"
     column = fn(*[_column(orders, k) for k in keys])
     assert len(column) == 500 and all(len(row) == 1 for row in column)
     assert engine_runs == ([] if fn is SVC_PROMISE_HOURS else [500])
@@ -303,8 +313,8 @@ def test_travel_fee__a_column_every_row_against_the_rule_and_a_broadcast_rate(en
 
 
 def test_a_bad_value_spoils_its_row_only():
-    got = SVC_TRAVEL_FEE([[42.5], ["45公里"], [31], ["-"]])
-    assert got == [[12.5], ["无法计算:单程距离(公里)“45公里”不是数字"], [1.0], ["无法计算:单程距离(公里)“-”不是数字"]]
+    got = SVC_TRAVEL_FEE([[42.5], ["45元"], [31], ["-"]])
+    assert got == [[12.5], ["无法计算:单程距离(公里)“45元”不是数字"], [1.0], ["无法计算:单程距离(公里)“-”不是数字"]]
     got = SVC_WARRANTY("电视", [[datetime(2025, 3, 1)], ["去年"], ["2025-03-01"], [None]], None,
                        [[datetime(2025, 10, 5)], [datetime(2025, 10, 5)], ["2025/13/40"], [datetime(2025, 10, 5)]])
     assert got == [["保内(整机保修)"], ["无法计算:购买日期“去年”不是有效的日期"],
@@ -361,6 +371,53 @@ def test_xlwings_accepts_the_declarations(monkeypatch):
     for name in PUBLIC:
         info = getattr(probe, name).__xlfunc__
         per_order = [a["name"] for a in info["args"] if a["options"].get("ndim") == 2]
-        scalars = {"free_radius_km", "rate", "night_rate", "caller"}
+        scalars = {"free_radius_km", "rate", "night_rate", "serial", "caller"}   # one value per call
         assert per_order == [a["name"] for a in info["args"] if a["name"] not in scalars], name
         assert "expand" not in info["ret"]["options"] and info["args"][-1]["name"] == "caller"
+
+
+# ---- issue 14: what a clerk on the phone asks; one reader of cell values -----------------
+def _orders_book(*orders) -> Book:
+    """A stand-in workbook with a 服务单 sheet (canonical headers) and the default policy."""
+    from addin.book.columns import COLUMNS
+    book = _book("来电.xlsx")
+    headers = [c.header for c in COLUMNS]
+    book.sheets["服务单"].cells = {}
+    for r, row in enumerate([headers] + [[o.get(h) for h in headers] for o in orders], start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                book.sheets["服务单"].cells[(r, c)] = v
+    return book
+
+
+def test_repairs_and_exchange_of_a_serial_for_the_clerk_on_the_phone(at):
+    from tests.conftest import good_order
+    at("2025-12-01 10:00")
+    # 冰箱 bought 2023-01-10: two compressor repairs in its 3-year main-part period (to 2026-01-10)
+    repairs = [good_order(i + 1, 产品类型="冰箱", 产品序列号="BX9", 更换配件="压缩机", 购买日期=datetime(2023, 1, 10),
+                          出厂日期=datetime(2022, 12, 1), 报修时间=t, 到达现场时间=t.replace(hour=10),
+                          离开现场时间=t.replace(hour=11))
+               for i, t in enumerate((datetime(2024, 3, 1, 9), datetime(2025, 2, 1, 9)))]
+    cell = _cell(_orders_book(*repairs, good_order(3, 产品序列号="DS7")))
+    assert SVC_REPAIRS("BX9", caller=cell) == 2.0
+    assert SVC_EXCHANGE("bx9 ", caller=cell) == "是:三包期内已修理2次,可免费调换同型号产品"
+    assert SVC_REPAIRS("DS7", caller=cell) == 1.0   # bought 2025-03-01, repaired 2025-10-05 in warranty
+    assert SVC_EXCHANGE("DS7", caller=cell) == "否:三包期内修理1次,不足换机所需次数"
+    assert SVC_EXCHANGE("无", caller=cell).startswith("无法计算:序列号“无”为空或不是真实序列号")
+    at("2026-02-01 10:00")                          # after 2026-01-10 the compressor period is over
+    udf_policy.clear()
+    assert SVC_EXCHANGE("BX9", caller=_cell(_orders_book(*repairs))) == "否:已过三包期(三包期内修理2次)"
+
+
+def test_whole_unit_and_main_part_end_dates_apart():
+    args = ("电视", "2025-03-01", None, "2025-10-05")
+    assert SVC_WHOLE_UNIT_UNTIL(*args) == datetime(2026, 3, 1)
+    assert SVC_MAIN_PART_UNTIL(*args) == datetime(2028, 3, 1)
+    assert SVC_WARRANTY_UNTIL(*args) == datetime(2026, 3, 1)
+
+
+def test_cells_are_read_like_the_sheet():
+    assert SVC_WARRANTY("电视", "2025年3月1日", None, "2025-03-16") == "保内(换货期)"   # day 15
+    assert SVC_WARRANTY("电视", "20250301", None, "2025/3/17") == "保内(整机保修)"
+    assert SVC_TRAVEL_FEE("35公里") == 5.0 and SVC_TRAVEL_FEE("42 km") == 12.0     # (km − 30) × 1
+    assert SVC_TRAVEL_FEE(50, "20公里") == 30.0

@@ -108,7 +108,8 @@ def test_art8__days_under_repair_extend_the_period():
 
 
 def test_art8__same_day_repair_adds_nothing():
-    v = judge(dict(reported_at="2025-06-01 09:00"), dict(reported_at="2026-03-02 09:00"))
+    v = judge(dict(reported_at="2025-06-01 09:00", arrived_at="2025-06-01 10:00", left_at="2025-06-01 15:00"),
+              dict(reported_at="2026-03-02 09:00"))
     assert v.iloc[1].in_warranty is False
 
 
@@ -157,8 +158,10 @@ def test_fraud__purchase_more_than_gap_days_after_production(purchase, flagged):
 def test_fraud__claim_yes_against_the_dates_and_milder_note_for_no():
     out = one(claimed_warranty="是", purchase_date="2023-01-01", production_date="2022-12-01")
     assert out.fraud == "保外转保内嫌疑:登记为三包期内,但按日期已过保"
+    assert out.suspicions == ("claimed-in-but-out",) and out.notes == ()
     inside = one(claimed_warranty="否")
-    assert inside.fraud.startswith("提示:登记为保外,但按日期仍在三包期内")
+    assert inside.fraud is None and inside.suspicions == ()
+    assert inside.notes[0].startswith("提示:登记为保外,但按日期仍在三包期内")
     assert one(claimed_warranty="是").fraud is None
 
 

@@ -12,7 +12,7 @@ SHEET_NAME = "服务单"
 
 SERVICE_TYPES = ("安装", "维修", "保养", "退换货", "咨询")
 CITY_TIERS = ("省会", "地级市", "县城", "乡镇")
-DEFAULT_CATEGORIES = ("电视", "冰箱", "洗衣机", "空调", "热水器", "微波炉")
+DEFAULT_CATEGORIES = ("电视", "冰箱", "洗衣机", "空调", "热水器", "微波炉", "吸油烟机", "燃气热水器", "燃气灶")
 YES_NO = ("是", "否")
 RATINGS = ("非常满意", "满意", "一般", "不满意", "很不满意")
 
@@ -71,6 +71,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("standby_lent", "是否借用备用机", CHOICE, ("备用机",), YES_NO,
            hint="机器拉回维修、给客户装了备用机填“是”"),
     Column("standby_returned", "备用机归还日期", DATE, (), hint="修好的机器送回、备用机收回的日期"),
+    Column("verified", "已核实", CHOICE, ("是否核实", "核实"), YES_NO,
+           hint="保外转保内嫌疑单核实无误(如库存机确实晚售)填“是”,才计入厂家结算", width=8),
 )
 
 # Written by the tool beside the dealer's columns; never typed by hand.

@@ -146,12 +146,20 @@ def _empty(kind: str, index) -> pd.Series:
     return pd.Series(None, index=index, dtype=object)
 
 
+DISTANCE_FIELDS = ("distance_km",)   # km: 35, 35公里, 35km, 35 千米
+
+
 def _convert(sheet: OrderSheet, field: str, c: int, column: dict, issues, dates) -> pd.Series:
     kind, raw = BY_FIELD[field].kind, column[c]
     if kind in (TEXT, CHOICE):
         return V.text(raw)
     if kind == PHONE:
         return V.phones(raw)[0]        # invalid phones are the checks' business (phone-invalid)
+    if field in DISTANCE_FIELDS:
+        series, bad = V.numbers(raw, "distance")
+        _report(sheet, field, c, raw, bad, issues, "number-invalid",
+                "“{v}”不是公里数,请只填数字,如 35(可带“公里”或 km)。")
+        return series
     if kind in (INT, NUMBER, MONEY):
         series, bad = V.numbers(raw)
         _report(sheet, field, c, raw, bad, issues, "money-not-number" if kind == MONEY else "number-invalid",

@@ -6,6 +6,7 @@ the loader agree. Money and rates are Decimal.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import time
 from decimal import Decimal
@@ -15,44 +16,86 @@ D = Decimal
 
 @dataclass(frozen=True)
 class WarrantyTerms:
-    """Per category: whole-unit and main-part periods (months) and the main parts list."""
+    """Per category: whole-unit and main-part periods (months), the main parts and their
+    aliases ((alias, main part) pairs: 屏 is 液晶屏). A replaced part is a main part only when
+    its name is one of these, never when it merely contains one (压缩机启动继电器)."""
 
     category: str
     whole_unit_months: int = 12
     main_part_months: int = 36
     main_parts: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()
+
+    def names(self) -> dict[str, str]:
+        """Every accepted name (main part or alias) → its main part."""
+        return {**{m: m for m in self.main_parts}, **dict(self.aliases)}
+
+    def cell_text(self) -> str:
+        """The 三包政策 cell: 液晶屏=屏=显示屏、背光板 (a main part, then its aliases after =)."""
+        alias_of = {m: [a for a, main in self.aliases if main == m] for m in self.main_parts}
+        return "、".join("=".join([m, *alias_of[m]]) for m in self.main_parts)
+
+
+def terms(category: str, whole: int, main: int, cell: str) -> WarrantyTerms:
+    """WarrantyTerms from the 三包政策 cell form: '液晶屏=屏=显示屏、背光板'."""
+    parts, aliases = [], []
+    for group in re.split(r"[、,;，；\n]+", cell):
+        names = [n.strip() for n in re.split(r"[=＝]", group) if n.strip()]
+        if names and names[0] not in parts:
+            parts.append(names[0])
+            aliases += [(a, names[0]) for a in names[1:] if a != names[0]]
+    return WarrantyTerms(category, whole, main, tuple(parts), tuple(aliases))
 
 
 @dataclass(frozen=True)
 class FactoryRate:
-    """The factory's standard settlement rate for one category and service type."""
+    """The factory's standard settlement rate for one category and service type: labour, travel
+    allowance per km beyond the free radius, the share of 配件费用 claimed as materials (1 = at
+    cost, 0 = not claimed, e.g. installation materials the factory does not pay), and the
+    labour claimed when the customer declined after diagnosis (None: the full labour)."""
 
     category: str
     service_type: str
     labour: Decimal
     travel_per_km: Decimal
+    materials_rate: Decimal = Decimal(1)
+    declined_labour: Decimal | None = None
+
+    def labour_when_declined(self) -> Decimal:
+        return self.labour if self.declined_labour is None else self.declined_labour
 
 
+# The national catalogue's categories (电视, 冰箱, 洗衣机, 空调: whole unit 1 year, main parts
+# 3 years), then brand-policy defaults for the other common ones (docs/fees.md says which).
 DEFAULT_WARRANTY: tuple[WarrantyTerms, ...] = (
-    WarrantyTerms("电视", 12, 36, ("液晶屏", "显示屏", "背光板", "驱动板", "逻辑板", "高频头")),
-    WarrantyTerms("冰箱", 12, 36, ("压缩机", "蒸发器", "冷凝器")),
-    WarrantyTerms("洗衣机", 12, 36, ("电机", "程序控制器", "电脑板")),
-    WarrantyTerms("空调", 12, 36, ("压缩机", "蒸发器", "冷凝器", "电机")),
-    WarrantyTerms("热水器", 12, 36, ("内胆", "加热管", "主控板")),
-    WarrantyTerms("微波炉", 12, 36, ("磁控管", "高压变压器", "电脑板")),
+    terms("电视", 12, 36, "液晶屏=屏=显示屏=面板=液晶面板=屏幕、背光板=背光驱动板、驱动板、逻辑板=TCON板、"
+                          "高频头=调谐器"),
+    terms("冰箱", 12, 36, "压缩机、蒸发器、冷凝器"),
+    terms("洗衣机", 12, 36, "电机=马达、程序控制器、电脑板=电脑控制板"),
+    terms("空调", 12, 36, "压缩机、蒸发器、冷凝器、电机"),
+    terms("热水器", 12, 36, "内胆、加热管=电热管、主控板"),
+    terms("微波炉", 12, 36, "磁控管、高压变压器、电脑板"),
+    terms("吸油烟机", 12, 36, "电机=风机电机=马达"),
+    terms("燃气热水器", 12, 36, "热交换器=换热器、燃气比例阀=比例阀、主控板=控制器"),
+    terms("燃气灶", 12, 36, "熄火保护装置=熄火保护器、燃气阀=阀体"),
 )
 
 # Example standard rates (yuan) a factory pays per order; the dealer replaces them with
 # the numbers of their own contract in the 厂家结算标准 sheet.
 _LABOUR = {
-    "安装": {"电视": 50, "冰箱": 20, "洗衣机": 30, "空调": 150, "热水器": 80, "微波炉": 20},
-    "维修": {"电视": 80, "冰箱": 100, "洗衣机": 80, "空调": 100, "热水器": 70, "微波炉": 50},
-    "保养": {"电视": 30, "冰箱": 40, "洗衣机": 40, "空调": 60, "热水器": 50, "微波炉": 20},
-    "退换货": {"电视": 30, "冰箱": 40, "洗衣机": 30, "空调": 50, "热水器": 40, "微波炉": 20},
-    "咨询": {"电视": 0, "冰箱": 0, "洗衣机": 0, "空调": 0, "热水器": 0, "微波炉": 0},
+    "安装": {"电视": 50, "冰箱": 20, "洗衣机": 30, "空调": 150, "热水器": 80, "微波炉": 20,
+           "吸油烟机": 100, "燃气热水器": 100, "燃气灶": 50},
+    "维修": {"电视": 80, "冰箱": 100, "洗衣机": 80, "空调": 100, "热水器": 70, "微波炉": 50,
+           "吸油烟机": 70, "燃气热水器": 80, "燃气灶": 50},
+    "保养": {"电视": 30, "冰箱": 40, "洗衣机": 40, "空调": 60, "热水器": 50, "微波炉": 20,
+           "吸油烟机": 60, "燃气热水器": 50, "燃气灶": 30},
+    "退换货": {"电视": 30, "冰箱": 40, "洗衣机": 30, "空调": 50, "热水器": 40, "微波炉": 20,
+            "吸油烟机": 40, "燃气热水器": 40, "燃气灶": 30},
+    "咨询": {c: 0 for c in ("电视", "冰箱", "洗衣机", "空调", "热水器", "微波炉", "吸油烟机", "燃气热水器", "燃气灶")},
 }
+DECLINED_INSPECTION = D(30)    # example: a declined in-warranty repair visit is paid as an inspection
 DEFAULT_FACTORY_RATES: tuple[FactoryRate, ...] = tuple(
-    FactoryRate(cat, stype, D(amount), D("1.0"))
+    FactoryRate(cat, stype, D(amount), D("1.0"), D(1), DECLINED_INSPECTION if stype == "维修" else None)
     for stype, per_cat in _LABOUR.items()
     for cat, amount in per_cat.items()
 )
@@ -98,13 +141,15 @@ class Policy:
 # The policy sheets of the workbook: name → header row. Scalar settings live in 政策参数
 # as (参数, 数值, 说明) rows keyed by the 参数 text below.
 WARRANTY_SHEET = "三包政策"
-WARRANTY_HEADERS = ("产品类型", "整机保修(月)", "主要部件保修(月)", "主要部件(用顿号分隔)")
+WARRANTY_HEADERS = ("产品类型", "整机保修(月)", "主要部件保修(月)", "主要部件(用顿号分隔,别名用=,如 液晶屏=屏)")
 PARAMS_SHEET = "政策参数"
 PARAMS_HEADERS = ("参数", "数值", "说明")
 PROMISE_SHEET = "服务承诺"
 PROMISE_HEADERS = ("城市级别", "上门时限(小时)")
 RATES_SHEET = "厂家结算标准"
-RATES_HEADERS = ("产品类型", "服务类型", "工时费(元)", "交通补贴(元/公里)")
+RATES_HEADERS = ("产品类型", "服务类型", "工时费(元)", "交通补贴(元/公里)", "材料结算比例",
+                 "客户拒修时工时(元)")
+RATES_REQUIRED = 4     # older workbooks have only the first four columns
 
 # 参数 label → (Policy field, explanation shown in the sheet)
 PARAMS: tuple[tuple[str, str, str], ...] = (
@@ -137,7 +182,7 @@ def params_rows(policy: Policy) -> list[tuple]:
 
 
 def warranty_rows(policy: Policy) -> list[tuple]:
-    return [(t.category, t.whole_unit_months, t.main_part_months, "、".join(t.main_parts))
+    return [(t.category, t.whole_unit_months, t.main_part_months, t.cell_text())
             for t in policy.warranty]
 
 
@@ -146,5 +191,6 @@ def promise_rows(policy: Policy) -> list[tuple]:
 
 
 def rates_rows(policy: Policy) -> list[tuple]:
-    return [(r.category, r.service_type, float(r.labour), float(r.travel_per_km))
+    return [(r.category, r.service_type, float(r.labour), float(r.travel_per_km), float(r.materials_rate),
+             "" if r.declined_labour is None else float(r.declined_labour))
             for r in policy.factory_rates]

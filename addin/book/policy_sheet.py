@@ -20,13 +20,15 @@ import re
 import unicodedata
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from addin.book.columns import CITY_TIERS, SERVICE_TYPES
 from addin.book.issues import ERROR, WARNING, CellRef, Issue
 from addin.book.policy import (PARAMS, PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET,
-                     RATES_HEADERS, RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, FactoryRate,
+                     RATES_HEADERS, RATES_REQUIRED, RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, FactoryRate,
                      Policy, WarrantyTerms)
+from addin.book.policy import terms as parse_terms
+from addin.book.values import read_decimal
 
 HEADER_SCAN_ROWS = 10
 INT_FIELDS = {"return_days": 0, "exchange_days": 0, "no_invoice_grace_days": 0,
@@ -56,16 +58,12 @@ def _norm(v) -> str:
 
 
 def number(v, minimum: Decimal = Decimal(0)) -> Decimal:
-    """A number cell ('1,200', '30公里', '50%', 0.5) → Decimal ≥ minimum, else Bad."""
-    if isinstance(v, bool) or isinstance(v, (datetime, time, timedelta)):
-        raise Bad("请填数字")
-    text = _norm(v).replace(",", "").rstrip("元公里天月小时个")
+    """A number cell ('1,200', '30公里', '50%', 0.5) → Decimal ≥ minimum, else Bad
+    (values.read_decimal: the same reader as the order sheet's)."""
     try:
-        d = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
-    except InvalidOperation:
-        raise Bad("请填数字") from None
-    if not d.is_finite():
-        raise Bad("请填数字")
+        d = read_decimal(v, "any", percent=True)
+    except ValueError as exc:
+        raise Bad(str(exc)) from None
     if d < minimum:
         raise Bad("不能是负数" if minimum == 0 else f"不能小于{minimum}")
     return d
@@ -94,8 +92,9 @@ def clock(v) -> time:
     return time(int(m.group(1)), int(m.group(2) or 0))
 
 
-def _table(sheet, rows_of, headers, issues) -> list[tuple[int, list]] | None:
-    """The (Excel row, cells) under the table's header, or None (with a warning) to use defaults."""
+def _table(sheet, rows_of, headers, issues, required: int | None = None) -> list[tuple[int, list]] | None:
+    """The (Excel row, cells) under the table's header, or None (with a warning) to use defaults.
+    `required`: how many leading headers a sheet must have (older layouts lack the last ones)."""
     rows = rows_of(sheet)
     where = CellRef(sheet, 1, 1)
     if rows is None:
@@ -104,7 +103,7 @@ def _table(sheet, rows_of, headers, issues) -> list[tuple[int, list]] | None:
         return None
     first = _norm(headers[0])
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        if row and _norm(row[0]) == first and len(row) >= len(headers) - 1:
+        if row and _norm(row[0]) == first and len(row) >= (required or len(headers)) - 1:
             body = [(r + 2 + i, list(x) + [""] * len(headers)) for i, x in enumerate(rows[r + 1:])]
             return [(n, x) for n, x in body if any(_norm(c) for c in x[:len(headers)])]
     issues.append(Issue(where, sheet, "policy-sheet-unreadable", WARNING,
@@ -150,8 +149,8 @@ def read_warranty(rows_of, policy: Policy, issues) -> Policy:
         seen.add(cat)
         base = policy.terms(cat) or WarrantyTerms(cat)
         get = lambda i, d: _field(c, i, whole, issues, WARRANTY_SHEET, row, WARRANTY_HEADERS[i], d)  # noqa: E731
-        terms.append(WarrantyTerms(cat, get(1, base.whole_unit_months), get(2, base.main_part_months),
-                                   tuple(split_parts(c[3]))))
+        terms.append(parse_terms(cat, get(1, base.whole_unit_months), get(2, base.main_part_months),
+                                 "" if c[3] is None else str(c[3])))
     if not terms:
         issues.append(Issue(CellRef(WARRANTY_SHEET, 1, 1), WARRANTY_SHEET, "policy-sheet-empty", WARNING,
                             f"“{WARRANTY_SHEET}”工作表没有可用的行,已按默认政策计算。"))
@@ -206,7 +205,7 @@ def read_promises(rows_of, policy: Policy, issues) -> Policy:
 
 
 def read_rates(rows_of, policy: Policy, issues) -> Policy:
-    table = _table(RATES_SHEET, rows_of, RATES_HEADERS, issues)
+    table = _table(RATES_SHEET, rows_of, RATES_HEADERS, issues, RATES_REQUIRED)
     if table is None:
         return policy
     rates = []
@@ -221,10 +220,20 @@ def read_rates(rows_of, policy: Policy, issues) -> Policy:
         old = policy.factory_rate(cat, stype) or FactoryRate(cat, stype, Decimal(0), Decimal(1))
         labour = _field(c, 2, number, issues, RATES_SHEET, row, RATES_HEADERS[2], old.labour)
         per_km = _field(c, 3, number, issues, RATES_SHEET, row, RATES_HEADERS[3], old.travel_per_km)
-        rates.append(FactoryRate(cat, stype, labour, per_km))
+        share = _optional(c, 4, number, issues, row, old.materials_rate)
+        declined = _optional(c, 5, number, issues, row, old.declined_labour)
+        rates.append(FactoryRate(cat, stype, labour, per_km, share, declined))
     if not rates:
         return policy
     return replace(policy, factory_rates=tuple(rates))
+
+
+def _optional(cells, i, convert, issues, row, default):
+    """A cell of an optional rates column: empty → the default (None allowed)."""
+    if _norm(cells[i]) == "":
+        return default
+    return _field(cells, i, convert, issues, RATES_SHEET, row, RATES_HEADERS[i],
+                  "工时费" if default is None else default)
 
 
 def load_policy(rows_of) -> tuple[Policy, list[Issue]]:

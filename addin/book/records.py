@@ -93,6 +93,7 @@ class ServiceOrder:
     visit_result: str | None = None
     standby_lent: str | None = None
     standby_returned: date | None = None
+    verified: str | None = None
 
     @classmethod
     def from_row(cls, sheet: str, row: int, values: dict) -> "ServiceOrder":

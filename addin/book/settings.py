@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from addin.book.issues import ERROR, WARNING, CellRef, Issue
+from addin.book.values import read_decimal
 
 SETTINGS_SHEET = "设置"
 SECURITIES = ("ssl", "starttls", "none")
@@ -109,17 +110,12 @@ def _convert(kind: str, raw: str):
     if kind == "text":
         return raw
     if kind in ("int", "day"):
-        n = int(float(raw))
-        if n < 0 or (kind == "day" and not 1 <= n <= 28):
+        d = read_decimal(raw, "any")
+        if d != d.to_integral_value() or d < 0 or (kind == "day" and not 1 <= d <= 28):
             raise ValueError("请填 1 到 28 之间的整数" if kind == "day" else "请填不小于 0 的整数")
-        return n
+        return int(d)
     if kind in ("money", "rate"):
-        try:
-            d = Decimal(raw.replace(",", "").replace("%", ""))
-        except InvalidOperation:
-            raise ValueError("请填数字") from None
-        if raw.endswith("%"):
-            d = d / 100
+        d = read_decimal(raw, "money" if kind == "money" else "any", percent=True)
         if d < 0:
             raise ValueError("不能是负数")
         return d

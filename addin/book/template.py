@@ -160,10 +160,10 @@ def _write_rows(ws, orders: list[dict], keys: list[str], formats: list) -> None:
 
 def _policy_sheets(wb, styles: Styles, policy: Policy) -> None:
     tables = (
-        (WARRANTY_SHEET, WARRANTY_HEADERS, warranty_rows(policy), (10, 14, 16, 48)),
+        (WARRANTY_SHEET, WARRANTY_HEADERS, warranty_rows(policy), (10, 14, 16, 70)),
         (PARAMS_SHEET, PARAMS_HEADERS, params_rows(policy), (20, 10, 70)),
         (PROMISE_SHEET, PROMISE_HEADERS, promise_rows(policy), (12, 16)),
-        (RATES_SHEET, RATES_HEADERS, rates_rows(policy), (10, 10, 12, 18)),
+        (RATES_SHEET, RATES_HEADERS, rates_rows(policy), (10, 10, 12, 18, 14, 18)),
     )
     for name, headers, rows, widths in tables:
         write_table_sheet(wb, styles, name, headers, rows, widths)

@@ -6,12 +6,19 @@ form fastexcel gives: numbers as '80' or '12.5', dates and date-times as
 `cell_text` gives the same form for values that come from elsewhere (a live Excel book).
 Each converter returns a typed Series and a mask of the cells that hold something that
 could not be read. The common forms go through vectorised parsers; only the odd cells
-(text dates like 2026年10月5日, '1,200 元', full-width digits) take the slower path.
+(text dates like 2026年10月5日, '1,200 元', '35公里', full-width digits) take the slower path.
+
+This is the ONE reader of cell values: the order sheet (whole columns), and through the
+scalar forms `read_date`, `read_decimal` and `read_phone` the policy tables, the 设置 sheet
+and the worksheet functions, so a value one of them accepts is accepted by all. `valid_phones`
+and MOBILE / LANDLINE are the one phone-number format (checks, privacy).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
@@ -22,9 +29,17 @@ _DATE_RE = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?)?$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:[ T]*(\d{2}):?(\d{2})(?::?(\d{2}))?)?$")
 _TIME_RE = re.compile(r"^(\d{1,2})[:点时](\d{1,2})?(?:[:分](\d{1,2})秒?)?分?$")
-_MONEY_STRIP = re.compile(r"[\s,元¥￥$]|人民币|RMB", re.IGNORECASE)
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0(?:[12]\d|\d{3}))-?(\d{7,8})(?:(?:-|转|ext\.?|#|x)(\d{1,6}))?$", re.IGNORECASE)
+UNITS = {   # what may follow (or precede) a number, per kind of value
+    "money": r"[\s,元¥￥$]|人民币|RMB",
+    "distance": r"[\s,]|公里|千米|KM",
+    "any": r"[\s,元¥￥$]|人民币|RMB|公里|千米|KM|个月|小时|天|月|个|次",
+}
+_STRIP = {k: re.compile(v, re.IGNORECASE) for k, v in UNITS.items()}
+_MONEY_STRIP = _STRIP["money"]
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^(0(?:[12]\d|\d{3}))-?(\d{7,8})(?:(?:-|转|ext\.?|#|x)(\d{1,6}))?$", re.IGNORECASE)
+_MOBILE, _LANDLINE = MOBILE, LANDLINE
+NORMAL_PHONE = r"1[3-9]\d{9}|0(?:[12]\d|\d{3})-\d{7,8}(?:-\d{1,6})?"   # what `phones` makes of a valid one
 
 
 def cell_text(v) -> str | None:
@@ -59,12 +74,13 @@ def _norm(s: pd.Series) -> pd.Series:
     return s.str.normalize("NFKC").str.strip()
 
 
-def numbers(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Number cells → float64; text such as '1,200 元', '¥80', '８０' is read too."""
+def numbers(s: pd.Series, units: str = "money") -> tuple[pd.Series, np.ndarray]:
+    """Number cells → float64; text such as '1,200 元', '¥80', '８０' is read too, and with
+    units="distance" '35公里', '35km', '35 千米' (UNITS says what each kind may carry)."""
     out = pd.to_numeric(s, errors="coerce").astype(float)
     odd = out.isna() & s.notna()
     if odd.any():
-        cleaned = _norm(s[odd]).str.replace(_MONEY_STRIP, "", regex=True)
+        cleaned = _norm(s[odd]).str.replace(_STRIP[units], "", regex=True)
         out[odd] = pd.to_numeric(cleaned, errors="coerce").astype(float)
     bad = (out.isna() & s.notna() & (s.str.strip() != "")).to_numpy()
     return out, bad
@@ -122,8 +138,7 @@ def phones(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     plain[present] = s[present].str.fullmatch(r"1[3-9]\d{9}").astype(bool)   # the usual case, no clean-up
     present = present & ~plain
     cleaned = _norm(raw[present].astype(str)).str.replace(r"[\s()()]", "", regex=True)
-    cleaned = cleaned.str.replace(r"^(?:\+?86)-?(?=1\d{10}$)", "", regex=True)
-    digits = cleaned.str.replace("-", "", regex=False)
+    digits = cleaned.str.replace("-", "", regex=False).str.replace(r"^\+?86(?=1\d{10}$)", "", regex=True)
     mobile = digits.str.fullmatch(_MOBILE).astype(bool)
     land = cleaned.str.extract(_LANDLINE)
     landline = land[1].notna() & ~mobile
@@ -134,3 +149,67 @@ def phones(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     bad = present.copy()
     bad[present] = ~(mobile | landline)
     return norm, bad.to_numpy()  # `plain` rows are already normalised and valid
+
+
+_PLACEHOLDER_SERIAL = re.compile(
+    r"[-—_/\\.0*#?？]*|无|未知|不详|没有|暂无|空|无序列号|无条码|无机号|看不清|NA|N/A|NONE|NULL|NIL|UNKNOWN",
+    re.IGNORECASE)
+
+
+def serial_keys(s: pd.Series) -> pd.Series:
+    """Serial numbers as the key that finds the same unit again: NFKC, no spaces, upper case;
+    '' for a blank or an obvious placeholder (无, -, 0, 000, 未知, N/A …), which never matches."""
+    key = s.astype(object).where(s.notna(), "").astype(str)
+    key = key.str.normalize("NFKC").str.replace(" ", "", regex=False).str.strip().str.upper()  # literal: 10× faster
+    return key.where(~key.str.fullmatch(_PLACEHOLDER_SERIAL), "")
+
+
+PLACEHOLDER_MAX_LEN = 8
+
+
+def placeholder_serials(s: pd.Series) -> pd.Series:
+    """True where a serial is typed but is a placeholder (无, -, 0, 未知 …). Only short texts
+    (≤ PLACEHOLDER_MAX_LEN characters) can be one, so the check looks at those alone."""
+    short = s[s.notna() & (s.astype(str).str.len() <= PLACEHOLDER_MAX_LEN)]
+    return pd.Series(s.index.isin(short.index[serial_keys(short) == ""]), index=s.index)
+
+
+def valid_phones(phone: pd.Series) -> pd.Series:
+    """True where a phone (as `phones` normalised it) is a valid mobile or landline."""
+    return phone.str.fullmatch(NORMAL_PHONE, na=False).astype(bool)
+
+
+def read_phone(value) -> tuple[str | None, bool]:
+    """One phone cell → (normalised text, valid), through `phones`."""
+    norm, bad = phones(pd.Series([cell_text(value)], dtype=object))
+    return norm.iloc[0], norm.iloc[0] is not None and not bad[0]
+
+
+def read_date(value) -> pd.Timestamp:
+    """One date cell (datetime, date, Excel serial, or any text form `datetimes` reads) →
+    Timestamp, NaT when empty; ValueError when it holds something that is not a date."""
+    stamp, tod, bad = datetimes(pd.Series([cell_text(value)], dtype=object))
+    if bad[0] or (pd.isna(stamp.iloc[0]) and pd.notna(tod.iloc[0])):
+        raise ValueError("不是有效的日期")
+    return stamp.iloc[0]
+
+
+def read_decimal(value, units: str = "any", percent: bool = False) -> Decimal:
+    """One number cell → Decimal (exact, as typed): '1,200', '30公里', '95元', full-width
+    digits; '50%' → 0.5 when `percent`. ValueError('请填数字') otherwise (also for dates and
+    booleans)."""
+    if isinstance(value, (bool, datetime, date, time, timedelta)) or value is None:
+        raise ValueError("请填数字")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _STRIP[units].sub("", unicodedata.normalize("NFKC", str(value)).strip())
+    scale = 1
+    if percent and text.endswith("%"):
+        text, scale = text[:-1], 100
+    try:
+        d = Decimal(text) / scale
+    except InvalidOperation:
+        raise ValueError("请填数字") from None
+    if not d.is_finite():
+        raise ValueError("请填数字")
+    return d

@@ -53,7 +53,7 @@ def run_fees(wb, month: str, annotated: Path):
     from addin.rules.results import result_patch
 
     result = compute(wb)
-    for line in summary_lines(result[month_mask(result, month)], wb.settings, month):
+    for line in summary_lines(result[month_mask(result, month)], wb.settings, month, result):
         click.echo(line)
     write_copy(result_patch(wb, result), wb.path, annotated)
     click.echo(f"标注副本(问题单元格标色、计算列已填):{annotated}")

@@ -19,7 +19,9 @@ from addin.cli.output import print_rows
 from addin.cli.zh import USAGE_EXIT, Command
 from addin.book.issues import WorkbookError
 
-MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim")
+MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim", "claim_labour", "claim_travel",
+         "claim_materials", "claim_held")
+TABLE_MONEY = MONEY[:4]     # the table and the one-line form show these four
 
 
 def _value(key: str, v) -> str:
@@ -32,6 +34,8 @@ def _value(key: str, v) -> str:
         return json.dumps(v.strftime("%Y-%m-%d"))
     if hasattr(v, "item"):
         v = v.item()
+    if isinstance(v, tuple):               # suspicions (codes) and notes (sentences): JSON lists
+        v = list(v)
     return json.dumps(v, ensure_ascii=False)
 
 
@@ -44,9 +48,10 @@ def to_json(result: pd.DataFrame) -> str:
     return "[\n" + ",\n".join(objects) + "\n]"
 
 
-def summary_lines(result: pd.DataFrame, settings, month: str | None = None) -> list[str]:
-    """Totals in Chinese (used by this command and by `aftersales demo`)."""
-    from addin.rules.fees_summary import lump_sum_comparison, totals
+def summary_lines(result: pd.DataFrame, settings, month: str | None = None, full: pd.DataFrame | None = None) -> list[str]:
+    """Totals in Chinese (used by this command and by `aftersales demo`). `result` is the month's
+    slice when `month` is given; `full` the whole result (the year so far for 包干)."""
+    from addin.rules.fees_summary import totals
 
     t = totals(result)
     scope = f"{month} 月" if month else "全部"
@@ -55,19 +60,21 @@ def summary_lines(result: pd.DataFrame, settings, month: str | None = None) -> l
              f"(交通费 {t['travel_fee']} 元,夜间加收 {t['night_surcharge']} 元);"
              f"厂家结算合计 {t['factory_claim']} 元;上门超时 {t['late']} 张;"
              f"可免费换机 {t['exchange_eligible']} 张;保外转保内嫌疑 {t['fraud_flags']} 张。"]
+    if t["claim_held_orders"]:
+        lines.append(f"暂不结算 {t['claim_held_orders']} 张共 {t['claim_held']} 元(未完工 {t['not_done']} 张,"
+                     "其余为保外转保内嫌疑待核实;核实后在“已核实”填“是”),未计入厂家结算合计。")
     if t["not_computable_note"]:
         lines.append(t["not_computable_note"])
     at = result.attrs.get("reported_at")
     if settings.settlement_model == "包干" and at is not None and at.notna().any():
-        year = int(month[:4]) if month else int(at.max().year)
-        lines.append("包干对比:" + lump_sum_comparison(result, settings, year)["summary"])
+        lines += lump_sum_lines(full if full is not None else result, settings, month)
     return lines
 
 
 def _cells(row, r) -> list[str]:
     """The table's cells of one order: row, number, verdict, until, money ×4, hours, late."""
     verdict = "无法计算" if not r.computable else ("保内" if r.in_warranty else "保外")
-    money = ["" if pd.isna(r[k]) else f"{r[k]:.2f}" for k in MONEY]
+    money = ["" if pd.isna(r[k]) else f"{r[k]:.2f}" for k in TABLE_MONEY]
     until = "" if pd.isna(r.warranty_until) else r.warranty_until.strftime("%Y-%m-%d")
     hours = "" if pd.isna(r.onsite_hours) else f"{r.onsite_hours:g}"
     return [str(row), str(r.order_no or ""), verdict, until, *money, hours, {True: "是", False: "否"}.get(r.late, "")]
@@ -80,6 +87,22 @@ def order_line(row, r, explain: bool = False) -> str:
             + f" 客户应付 {c[6] or '-'} 厂家结算 {c[7] or '-'} 交通费 {c[4] or '-'} 夜间 {c[5] or '-'}"
             + (f" 上门 {c[8]} 小时" if c[8] else "") + (" 超时" if c[9] == "是" else ""))
     return line + (f"\n    {r.explanation}" if explain and r.explanation else "")
+
+
+def lump_sum_lines(result: pd.DataFrame, settings, month: str | None) -> list[str]:
+    """包干: a month against 1/12 of the allowance and the year so far against its share; without
+    a month, the latest year of the data so far (to its latest month)."""
+    from addin.rules.fees_summary import lump_sum_comparison
+
+    if month:
+        year, last = int(month[:4]), int(month[5:7])
+        periods = [range(last, last + 1), range(1, last + 1)]
+    else:
+        latest = result.attrs["reported_at"].max()
+        year, last = int(latest.year), int(latest.month)
+        periods = [range(1, last + 1)]
+    return ["包干对比:" + lump_sum_comparison(result, settings, year, p)["summary"]
+            for p in dict.fromkeys(periods)]
 
 
 def _table(rows, explain: bool):
@@ -149,13 +172,14 @@ def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | N
         fail(error.code, error.message, 2)
     except OSError as error:
         fail(*os_error(error, "保存副本"), 2)
+    full = result
     if month:
         result = result[month_mask(result, month)]
     if as_json:
         click.echo(to_json(result))
     else:
         print_table(result, limit, explain)
-        for line in summary_lines(result, wb.settings, month):
+        for line in summary_lines(result, wb.settings, month, full):
             click.echo(line)
         if annotate:
             click.echo(f"已填好计算列的副本已保存:{annotate}")

@@ -13,9 +13,10 @@ entry per workbook (keyed by its full name) while calls keep coming, and reads a
 a pause of `idle` seconds (the dealer typing) or at the latest `max_age` seconds after the
 read. `clear()` forgets everything.
 
-Nothing here raises into a cell: no caller, a book that cannot be read, missing or mangled
-sheets → the defaults (`Policy()`, `Settings()`), as load_policy does for the check (the
-check reports the bad cells; a worksheet function has nowhere to show them).
+Nothing here raises into a cell: no caller or absent sheets → the defaults (`Policy()`,
+`Settings()`), as load_policy does for the check. A book whose tables cannot be read, or
+whose policy cells are errors, gives Rules with a `problem` (the reason, with the first bad
+cell), which the functions show in the cell instead of a number computed on the wrong policy.
 This module does not import xlwings.
 """
 from __future__ import annotations
@@ -31,6 +32,9 @@ from addin.book.policy_sheet import load_policy
 from addin.book.settings import SETTINGS_SHEET, Settings, settings_from_rows
 
 MAX_AGE_SECONDS = 5.0
+# A table present but unreadable, or a value replaced by its default: the numbers would not be
+# the workbook's. (A row for an unknown category or tier is unused and changes nothing else.)
+UNUSABLE = ("policy-sheet-unreadable", "policy-sheet-empty", "policy-value-invalid")
 IDLE_SECONDS = 1.0
 
 
@@ -38,21 +42,29 @@ IDLE_SECONDS = 1.0
 class Rules:
     policy: Policy = field(default_factory=Policy)
     settings: Settings = field(default_factory=Settings)
+    problem: str = ""        # why the workbook's own policy cannot be used ('' when it can)
 
 
 DEFAULTS = Rules()
 
 
 def read_rules(book) -> Rules:
-    """The book's policy and settings (defaults for whatever is absent, mangled or unreadable)."""
+    """The book's policy and settings (defaults for absent sheets); `problem` says why they
+    cannot be used: the tables could not be read, or a policy cell is an error."""
     try:
         reader = ExcelRows(book)
-        policy, _ = load_policy(reader.rows)
+        policy, issues = load_policy(reader.rows)
         rows = reader.rows(SETTINGS_SHEET)
         settings = settings_from_rows(rows)[0] if rows is not None else Settings()
-        return Rules(policy, settings)
-    except Exception:  # noqa: BLE001 - a cell shows a number, never a Python error
-        return DEFAULTS
+    except Exception as exc:  # noqa: BLE001 - a cell shows a reason, never a Python error
+        return Rules(problem=f"无法读取本工作簿的政策表({type(exc).__name__}),请点“校验”查看")
+    bad = [i for i in issues if i.code in UNUSABLE]
+    if bad:
+        first = bad[0]
+        where = f"{first.where.a1}“{first.column}”" if first.code == "policy-value-invalid" else "无法读取"
+        more = f"等{len(bad)}处" if len(bad) > 1 else ""
+        return Rules(policy, settings, f"政策表“{first.where.sheet}”{where}{more}有错误,请先改正后再算(点“校验”查看)")
+    return Rules(policy, settings)
 
 
 class RulesCache:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from addin.book.columns import CITY_TIERS, RATINGS, SERVICE_TYPES
 from addin.book.issues import ERROR
+from addin.book.values import serial_keys
 from addin.report.tables import Table, rows_of
 
 PARETO_TOP = 15
@@ -67,24 +68,30 @@ def warranty(orders: pd.DataFrame) -> Table:
                  ("text", "text", "int", "pct"), tuple(rows), "无法判定:缺少购买或出厂日期等,见“待解决问题”。")
 
 
+FEE_SUMS = ("customer_total", "travel_fee", "night_surcharge", "factory_claim", "claim_held")
+
+
 def fees(orders: pd.DataFrame, policy, settings=None) -> Table:
-    num = orders.assign(**{c: pd.to_numeric(orders[c], errors="coerce") for c in
-                           ("customer_total", "travel_fee", "night_surcharge", "factory_claim")})
+    """Per category: what customers pay and what is claimed from the factory; 暂不结算 is the
+    in-warranty amount held back (not done, or a 保外转保内 suspect not yet checked)."""
+    num = orders.assign(**{c: pd.to_numeric(orders[c], errors="coerce") if c in orders else 0.0
+                           for c in FEE_SUMS})
+    num["suspect"] = orders["suspicions"].map(lambda s: bool(s) if isinstance(s, tuple) else False) \
+        if "suspicions" in orders else False
     cats = _ordered(num["category"], policy.categories)
-    g = num.groupby("category").agg(n=("order_no", "size"), cust=("customer_total", "sum"),
-                                    travel=("travel_fee", "sum"), night=("night_surcharge", "sum"),
-                                    claim=("factory_claim", "sum")).reindex(cats)
-    rows = [(c, int(r.n), _yuan(r.cust), _yuan(r.travel), _yuan(r.night), _yuan(r.claim)) for c, r in g.iterrows()]
-    tot = (int(len(num)), *[_yuan(num[c].sum()) for c in ("customer_total", "travel_fee", "night_surcharge",
-                                                           "factory_claim")])
+    g = num.groupby("category").agg(n=("order_no", "size"), **{c: (c, "sum") for c in FEE_SUMS},
+                                    suspect=("suspect", "sum")).reindex(cats)
+    rows = [(c, int(r.n), *[_yuan(r[k]) for k in FEE_SUMS], int(r.suspect)) for c, r in g.iterrows()]
+    tot = (int(len(num)), *[_yuan(num[c].sum()) for c in FEE_SUMS], int(num["suspect"].sum()))
     rows.append(("合计", *tot))
     note = ""
     if settings is not None and settings.settlement_model == "包干":
         monthly = float(settings.annual_sales * settings.lump_sum_rate) / 12
         note = f"包干结算:厂家按年销售额拨付,折合每月约 {monthly:.2f} 元;本月按标准应结算 {tot[4]:.2f} 元。"
     return Table("fees", "客户收费与厂家结算(元)", ("产品类型", "单数", "应收客户合计", "其中交通费",
-                 "其中夜间加收", "厂家结算金额"), ("text", "int", "money", "money", "money", "money"),
-                 tuple(rows), note)
+                 "其中夜间加收", "厂家结算金额", "暂不结算", "保外转保内嫌疑(单)"),
+                 ("text", "int", "money", "money", "money", "money", "money", "int"), tuple(rows),
+                 (note + "暂不结算:保内但未完工,或保外转保内嫌疑未核实的单,不计入厂家结算金额。").strip())
 
 
 def _compliance_row(label, limit, sub, response_limit):
@@ -118,16 +125,33 @@ def satisfaction(orders: pd.DataFrame) -> Table:
                  tuple(rows))
 
 
-def repeats(orders: pd.DataFrame) -> Table:
-    rc = pd.to_numeric(orders["repair_count"], errors="coerce").fillna(0)
-    exch = orders["exchange_eligible"].astype(object) == True  # noqa: E712
-    sel = orders[(rc >= 2) | exch | (orders["service_type"] == "退换货")].assign(
-        rc=rc, ex=exch.map({True: "是", False: "否"}))
-    cols = ("order_no", "model", "serial", "service_type", "rc", "ex", "reported_at")
-    return Table("repeats", "返修与换机", ("服务单编号", "产品型号", "产品序列号", "服务类型", "维修次数",
-                 "可免费换机", "报修时间"), ("text",) * 4 + ("int", "text", "datetime"), rows_of(sel, cols),
-                 f"同一序列号维修 2 次及以上 {int((rc >= 2).sum())} 单;退换货或可换机 "
-                 f"{int((exch | (orders['service_type'] == '退换货')).sum())} 单。")
+REPEAT_MONTHS = 12
+FAULT_TYPES = ("维修", "退换货")
+
+
+def repeats(orders: pd.DataFrame, history: pd.DataFrame | None = None) -> Table:
+    """Every serial with a repair (维修/退换货) this month and 2 or more of them in the
+    REPEAT_MONTHS months to the month's end, in or out of warranty: one row per visit with
+    its date and fault. `history`: those months' orders (summary.repeat_history); without it
+    only the month's. A blank or placeholder serial is counted apart (no repeat is knowable)."""
+    history = orders if history is None else history
+    fails = history[history["service_type"].isin(FAULT_TYPES)].assign(key=serial_keys(history["serial"]))
+    fails = fails[fails["key"] != ""]
+    month_keys = set(serial_keys(orders["serial"])[orders["service_type"].isin(FAULT_TYPES)])
+    visits = fails.groupby("key")["key"].transform("size")
+    sel = fails[(visits >= 2) & fails["key"].isin(month_keys)].sort_values(["key", "reported_at"], kind="stable")
+    sel = sel.assign(n=sel.groupby("key").cumcount() + 1, of=visits[sel.index],
+                     verdict=sel["in_warranty"].astype(object).map({True: "保内", False: "保外"}),
+                     ex=(sel["exchange_eligible"].astype(object) == True).map({True: "是", False: "否"}))  # noqa: E712
+    cols = ("serial", "model", "n", "of", "reported_at", "order_no", "service_type", "verdict", "fault", "ex")
+    no_serial = int((orders["service_type"].isin(FAULT_TYPES) & (serial_keys(orders["serial"]) == "")).sum())
+    note = (f"近{REPEAT_MONTHS}个月同一序列号维修2次及以上、本月又报修的 {sel['key'].nunique()} 台,共 {len(sel)} 次"
+            "(保内、保外都算)。" + (f"本月另有 {no_serial} 张维修/退换货单没有有效序列号,无法统计是否返修。"
+                                if no_serial else ""))
+    return Table("repeats", "返修(同一序列号多次维修)", ("产品序列号", "产品型号", "第几次", "共几次", "报修时间",
+                 "服务单编号", "服务类型", "三包判定", "故障", "可免费换机"),
+                 ("text", "text", "int", "int", "datetime", "text", "text", "text", "text", "text"),
+                 rows_of(sel, cols), note)
 
 
 def pareto(orders: pd.DataFrame) -> Table:
@@ -202,10 +226,10 @@ def _str(v):
     return v if isinstance(v, str) else None
 
 
-def all_kpis(orders, policy, settings, issues, sheet, unplaced) -> dict[str, Table]:
+def all_kpis(orders, policy, settings, issues, sheet, unplaced, history=None) -> dict[str, Table]:
     summary, detail = problems(orders, issues, sheet, unplaced)
     tables = (by_type(orders, policy), warranty(orders), fees(orders, policy, settings), promise(orders, policy),
-              satisfaction(orders), repeats(orders), pareto(orders), batches(orders), model_batches(orders),
+              satisfaction(orders), repeats(orders, history), pareto(orders), batches(orders), model_batches(orders),
               early(orders), summary, detail)
     return {t.key: t for t in tables}
 

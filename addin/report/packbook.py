@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import xlsxwriter
 
 from addin.book.files import atomic_path
@@ -26,20 +27,32 @@ SHEET_SETTLEMENT = "结算明细"
 REPLY_ROW_PT = 45.0
 SETTLEMENT_COLS = (("order_no", "服务单编号", "text"), ("customer", "客户名称", "text"), ("phone", "联系电话", "text"),
                    ("address", "地址", "text"), ("category", "产品类型", "text"), ("model", "产品型号", "text"),
-                   ("serial", "产品序列号", "text"), ("service_type", "服务类型", "text"),
-                   ("warranty_kind", "三包判定", "text"), ("reported_at", "报修时间", "datetime"),
-                   ("arrived_at", "到达现场时间", "datetime"), ("left_at", "离开现场时间", "datetime"),
-                   ("distance_km", "单程距离(公里)", "num"), ("parts_fee", "配件费用", "money"),
-                   ("factory_claim", "厂家结算金额", "money"), ("customer_total", "应收客户合计", "money"))
+                   ("serial", "产品序列号", "text"), ("production_date", "出厂日期", "date"),
+                   ("purchase_date", "购买日期", "date"), ("service_type", "服务类型", "text"),
+                   ("warranty_kind", "三包判定", "text"), ("warranty_rule", "判定依据", "text"),
+                   ("reported_at", "报修时间", "datetime"), ("arrived_at", "到达现场时间", "datetime"),
+                   ("left_at", "离开现场时间", "datetime"), ("distance_km", "单程距离(公里)", "num"),
+                   ("parts", "更换配件", "text"), ("claim_labour", "工时", "money"),
+                   ("claim_travel", "交通补贴", "money"), ("claim_materials", "材料", "money"),
+                   ("factory_claim", "厂家结算金额", "money"), ("claim_held", "暂不结算金额", "money"),
+                   ("claim_status", "结算状态", "text"), ("fraud", "保外转保内嫌疑", "text"))
 
 
 def settlement_table(orders) -> Table:
-    """In-warranty orders with a factory claim: the settlement claim with its evidence."""
+    """In-warranty orders with the evidence an audit of the factory claim needs (dates, serial,
+    parts, the claim's split, the rule and the fraud flag): the claimed ones first, then those
+    held back (not done yet, or a 保外转保内 suspect not yet checked) with the reason."""
     sel = orders[orders["in_warranty"].astype(object) == True]  # noqa: E712
-    total = float(sel["factory_claim"].astype(float).sum())
+    sel = sel.assign(_held=sel["claim_status"].astype(object) != "结算").sort_values("_held", kind="stable")
+    total = float(pd.to_numeric(sel["factory_claim"], errors="coerce").sum())
+    held = sel[sel["_held"]]
+    held_sum = float(pd.to_numeric(held["claim_held"], errors="coerce").sum())
+    note = f"保内 {len(sel)} 单,结算 {len(sel) - len(held)} 单,按厂家标准应结算合计 {total:.2f} 元。"
+    if len(held):
+        note += (f"暂不结算 {len(held)} 单共 {held_sum:.2f} 元(未完工,或保外转保内嫌疑待核实,原因见“结算状态”),"
+                 "不计入合计。")
     return Table("settlement", "厂家结算明细(保内服务单)", tuple(c[1] for c in SETTLEMENT_COLS),
-                 tuple(c[2] for c in SETTLEMENT_COLS), rows_of(sel, [c[0] for c in SETTLEMENT_COLS]),
-                 f"保内 {len(sel)} 单,按厂家标准应结算合计 {total:.2f} 元。")
+                 tuple(c[2] for c in SETTLEMENT_COLS), rows_of(sel, [c[0] for c in SETTLEMENT_COLS]), note)
 
 
 def _analysis(book, ws, tables, f, title: str) -> dict:
@@ -49,7 +62,7 @@ def _analysis(book, ws, tables, f, title: str) -> dict:
 
 
 def _settlement(ws, table: Table, f) -> None:
-    """结算明细: wide (16 columns), so landscape, one page wide, header row on every page."""
+    """结算明细: wide (24 columns), so landscape, one page wide, header row on every page."""
     p = write_table(ws, 0, 0, table, f, set_widths=True)
     ws.freeze_panes(p.first, 1)
     print_setup(ws, p.next_row, len(table.headers) - 1, repeat=p.header_row)

@@ -24,6 +24,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from addin.book.values import LANDLINE, MOBILE
+
 MASK = "****"
 FREE_TEXT = ("reported_fault", "diagnosed_fault", "cause", "solution", "comment", "parts", "fault")
 _D = "[0-9０-９]"
@@ -37,8 +39,7 @@ _HOUSE = re.compile(r"(?:[\u4e00-\u9fa5]{0,8}?(?:小区|花园|公寓|大厦|家
                     r"(?:[0-9０-９A-Za-z一二三四五六七八九十]+(?:栋|幢|座|号楼|单元|层|楼|室|户))+"
                     r"|[\u4e00-\u9fa5]{1,8}?(?:路|街|巷|弄|大道)[0-9０-９]+号(?:院)?")
 _HONORIFICS = ("先生", "女士", "小姐", "太太", "阿姨", "大爷", "大妈", "师傅", "老师", "家")
-_MOBILE = re.compile(r"^1\d{10}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-\d+)?$")
+_MOBILE, _LANDLINE = MOBILE, LANDLINE          # the one phone format (addin.book.values)
 _ORG_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团", "厂", "店", "中心", "酒店",
                  "宾馆", "学校", "医院", "商行", "超市", "合作社", "研究所", "事务所", "局", "部", "院")
 _ADDRESS = re.compile(

@@ -24,9 +24,10 @@ TABLE_728_HEADERS = ("序号", "客户名称", "产品类型", "产品型号", "
 TABLE_728_KINDS = ("int", "text", "text", "text", "int", "text", "text", "text", "text", "datetime",
                    "datetime", "money", "text")
 FAILURE_TYPES = ("维修", "退换货")
-FEE_COLUMNS = ("in_warranty", "warranty_kind", "exchange_eligible", "repair_count", "travel_fee",
-               "night_surcharge", "customer_total", "factory_claim", "onsite_hours", "response_hours",
-               "promise_hours", "late", "computable", "reason")
+FEE_COLUMNS = ("in_warranty", "warranty_kind", "warranty_rule", "exchange_eligible", "repair_count", "fraud",
+               "suspicions", "notes", "travel_fee", "night_surcharge", "customer_total", "factory_claim",
+               "claim_labour", "claim_travel", "claim_materials", "claim_held", "claim_status",
+               "onsite_hours", "response_hours", "promise_hours", "late", "computable", "reason")
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099      # months a report or a mail can be about
@@ -104,6 +105,19 @@ def month_orders(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, err
     return orders.sort_values(["reported_at", "order_no"], kind="stable")
 
 
+def repeat_history(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str) -> pd.DataFrame:
+    """The orders of the kpis.REPEAT_MONTHS months up to the month's end, with their verdict
+    and fault, for the repeat-repair table."""
+    _, end = parse_month(month)
+    reported = pd.to_datetime(frame["reported_at"], errors="coerce")
+    out = frame.loc[(reported >= end - pd.DateOffset(months=kpis.REPEAT_MONTHS)) & (reported < end)].copy()
+    for col in ("in_warranty", "exchange_eligible"):
+        out[col] = fees[col].reindex(out.index) if fees is not None and col in fees.columns else pd.NA
+    fault = out["diagnosed_fault"].astype(object).where(out["diagnosed_fault"].notna(), out["reported_fault"])
+    out["fault"] = fault.fillna("(未填故障)").astype(object)
+    return out
+
+
 def table_728(orders: pd.DataFrame, customers: pd.Series | None = None) -> Table:
     """Table 7-28: one row per order, exactly the source's headers. `customers` replaces the
     客户名称 column (masked names for engineering packs)."""
@@ -129,7 +143,7 @@ def summarize(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, *, pol
     key = month_key(month)
     orders = month_orders(frame, fees, key, error_rows, issues, sheet)
     unplaced = int(pd.to_datetime(frame["reported_at"], errors="coerce").isna().sum())
-    tables = kpis.all_kpis(orders, policy, settings, issues, sheet, unplaced)
+    tables = kpis.all_kpis(orders, policy, settings, issues, sheet, unplaced, repeat_history(frame, fees, key))
     tables["visits"] = visits.return_visits(orders, settings)
     return MonthSummary(key, month_label(key), orders, table_728(orders), tables,
                         kpis.totals(orders), unplaced)

@@ -18,6 +18,7 @@ from addin.book.issues import ERROR, WARNING, CellRef, Issue, sort_key
 from addin.book.policy import Policy
 from addin.book.records import OrderSheet
 from addin.book.settings import Settings
+from addin.book.values import placeholder_serials, valid_phones
 
 ONSITE_TYPES = ("安装", "维修", "保养")
 
@@ -108,6 +109,7 @@ def check_choices(ctx: Context) -> list[Issue]:
         "customer_agreed": ("customer-agreed-invalid", YES_NO),
         "rating": ("rating-invalid", RATINGS),
         "standby_lent": ("standby-invalid", YES_NO),
+        "verified": ("verified-invalid", YES_NO),
     }
     out = []
     for field, (code, allowed) in lists.items():
@@ -122,7 +124,7 @@ def check_choices(ctx: Context) -> list[Issue]:
 
 def check_phone(ctx: Context) -> list[Issue]:
     phone = ctx.f["phone"]
-    valid = phone.str.fullmatch(r"1[3-9]\d{9}|0\d{2,3}-\d{7,8}(-\d{1,6})?", na=False)
+    valid = valid_phones(phone)
     return ctx.flag(phone.notna() & ~valid, "phone", "phone-invalid", ERROR,
                     "联系电话“{phone}”不是有效号码。手机填11位(如 13812345678),座机带区号(如 0731-84567890)。")
 
@@ -225,12 +227,41 @@ def check_warranty_claim(ctx: Context) -> list[Issue]:
     out += ctx.flag(gap > ctx.policy.fraud_gap_days, "purchase_date", "purchase-long-after-production", WARNING,
                     lambda r: f"购买日期比出厂日期晚{int(gap[r['_row']])}天(超过{ctx.policy.fraud_gap_days}天),"
                               "请核实发票是否真实(“保外转保内”常见手法)。")
-    return out
+    return out + _exchange_entitlement(ctx, v, ok)
+
+
+def _exchange_entitlement(ctx: Context, v: pd.DataFrame, ok: pd.Series) -> list[Issue]:
+    """A 退换货 in warranty after the exchange window with fewer than the Art. 11 repairs."""
+    p = ctx.policy
+    mask = ok & v["in_warranty"].eq(True) & ~v["exchange_entitled"]
+    return ctx.flag(mask, "service_type", "exchange-not-entitled", WARNING,
+                    lambda r: f"退换货:购买已超过{p.exchange_days}天,此序列号三包期内维修"
+                              f"{int(v['repair_count'][r['_row']])}次(不足{p.repairs_before_exchange}次),"
+                              f"不符合三包退换条件(第九、十条:购买{p.return_days}天内可退货、{p.exchange_days}天内"
+                              f"可换货;第十一条:三包期内修理{p.repairs_before_exchange}次仍有故障可换机)。"
+                              "请核对购买日期、序列号和维修记录;厂家可能拒绝结算。")
+
+
+def check_warranty_dates(ctx: Context) -> list[Issue]:
+    """Neither 购买日期 nor 出厂日期: no verdict is possible (the fees say so too)."""
+    mask = ctx.missing("purchase_date") & ctx.missing("production_date")   # an unreadable one is reported already
+    return ctx.flag(mask, "purchase_date", "warranty-dates-missing", WARNING,
+                    "购买日期和出厂日期都没有填,无法判定是否三包期内,也无法计算费用和厂家结算。"
+                    "请填发票上的购买日期;没有发票时填机身铭牌上的出厂日期(三包从出厂日期加顺延天数起算)。")
+
+
+def check_serial_placeholder(ctx: Context) -> list[Issue]:
+    """A serial like 无, -, 0 or 未知 counts no repairs; ask for the real one."""
+    mask = placeholder_serials(ctx.f["serial"]) & ctx.of_type("维修", "退换货")
+    return ctx.flag(mask, "serial", "serial-placeholder", WARNING,
+                    "产品序列号“{serial}”不是真实的序列号,这张单的维修次数无法统计(三包第十一条换机要按"
+                    "同一台机器的维修次数判断)。请填机身条码上的号码。")
 
 
 CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_required, check_choices, check_phone, check_order_no_unique, check_date_order,
-    check_date_range, check_numbers, check_labour_hours, check_warranty_claim,
+    check_date_range, check_numbers, check_labour_hours, check_warranty_claim, check_warranty_dates,
+    check_serial_placeholder,
 )
 
 

@@ -4,13 +4,17 @@
 Rules (../shared/spec/policy.md, every number from `Policy`):
 - In warranty the customer pays nothing; out of warranty: parts + labour + night + travel.
 - travel = max(0, km − free_radius_km) × travel_rate (km to the metre; exactly 30 km → 0).
-- night = night_rate × labour when the visit [arrival, leave) touches [21:00, 08:00): arriving
-  at 21:00 sharp counts, arriving at 08:00 sharp does not, leaving at 21:00 sharp does not,
-  a visit crossing midnight counts; without a leave time the arrival alone decides.
+- night = night_rate × labour when the ARRIVAL time falls in [21:00, 08:00) (the customer asked
+  for a night visit): 21:00 sharp counts, 08:00 sharp does not; a daytime visit that runs past
+  21:00 does not.
 - 客户同意维修 = 否 (declined after diagnosis): no fee of any kind.
 - The factory claim (in warranty only) = the factory's labour rate for (category, service
-  type) + its travel allowance per km beyond the free radius + materials at 配件费用. Under
-  包干 the same number is the claim-equivalent cost used by `lump_sum_comparison`.
+  type; its 客户拒修时工时 when the customer declined) + its travel allowance per km beyond the
+  free radius + 配件费用 × its 材料结算比例 (claim_labour, claim_travel, claim_materials).
+  Only work that was done is claimed, and no suspect: claim_status says 结算 (in
+  factory_claim), 未完工 (no arrival, no leave, no 解决方案) or 待核实 (a 保外转保内 suspicion
+  without 已核实 = 是); the held amount is in claim_held. Under 包干 the same numbers are the
+  claim-equivalent cost used by `lump_sum_comparison`.
 - Money in integer fen, half-up (addin.rules.money); returned as float yuan exact to the fen.
 - Orders whose needed cells the check rejected, or that lack what a verdict needs, get no
   fee at all: computable False and a Chinese reason.
@@ -34,17 +38,21 @@ from addin.rules import fees_text
 
 RESULT_COLUMNS = (
     "order_no", "in_warranty", "warranty_kind", "warranty_rule", "warranty_until",
-    "exchange_eligible", "repair_count", "fraud", "travel_fee", "night_surcharge",
-    "customer_total", "factory_claim", "explanation", "response_hours", "onsite_hours",
-    "visit_hours", "promise_hours", "late", "computable", "reason",
+    "whole_unit_until", "main_part_until", "exchange_eligible", "repair_count", "fraud",
+    "suspicions", "notes", "travel_fee", "night_surcharge", "customer_total", "factory_claim",
+    "claim_labour", "claim_travel", "claim_materials", "claim_held", "claim_status",
+    "explanation", "response_hours", "onsite_hours", "visit_hours", "promise_hours", "late",
+    "computable", "reason",
 )
+CLAIMED, NOT_DONE, SUSPECT = "结算", "未完工", "待核实"
 NEEDED = ("service_type", "category", "reported_at", "purchase_date", "production_date",
           "arrived_at", "left_at", "distance_km", "parts_fee", "labour_fee", "customer_agreed")
 TIME_FIELDS = ("reported_at", "first_contact", "arrived_at", "left_at")
 ONSITE_TYPES = ("安装", "维修", "保养")
 # Check errors that are themselves a finding of this engine, not a reason to stop: a purchase
-# before production is computed from the invoice date and flagged 保外转保内.
-NON_BLOCKING = ("production-after-purchase",)
+# before production is computed from the invoice date and flagged 保外转保内; missing dates get
+# this engine's own reason.
+NON_BLOCKING = ("production-after-purchase", "warranty-dates-missing")
 
 
 def rejected_fields(issues, orders) -> dict[int, list[tuple[str, str]]]:
@@ -109,18 +117,17 @@ def computability(frame: pd.DataFrame, policy: Policy, rejected: dict) -> pd.Ser
     return out.str.rstrip(";")
 
 
-def night_visit(arrived: pd.Series, left: pd.Series, policy: Policy) -> pd.Series:
-    """Does the visit [arrived, left) touch the night window? (arrival alone if no leave)"""
-    day = arrived.dt.normalize()
-    tod = arrived - day
+def night_visit(arrived: pd.Series, policy: Policy) -> pd.Series:
+    """Is the arrival inside the night window [night_start, night_end)? (TCL: the customer asks
+    for a visit between 21:00 and 08:00; a daytime visit that overruns 21:00 is not night)."""
+    tod = arrived - arrived.dt.normalize()
     start = pd.Timedelta(hours=policy.night_start.hour, minutes=policy.night_start.minute)
     end = pd.Timedelta(hours=policy.night_end.hour, minutes=policy.night_end.minute)
     if start > end:
         inside = (tod >= start) | (tod < end)
     else:
         inside = (tod >= start) & (tod < end)
-    next_start = day + start + pd.to_timedelta((tod >= start).astype("int64"), unit="D")
-    return (inside | (left > next_start)) & arrived.notna()
+    return inside & arrived.notna()
 
 
 def excess_metres(frame: pd.DataFrame, policy: Policy) -> pd.Series:
@@ -138,28 +145,64 @@ def customer_fees(frame, policy, in_w, ok) -> pd.DataFrame:
     parts = to_fen(frame["parts_fee"]).where(pays, 0)
     travel = pd.Series(mul_half_up(excess_metres(frame, policy), policy.travel_rate / 1000 * 100),
                        index=frame.index).where(pays, 0)
-    night_on = night_visit(frame["arrived_at"], frame["left_at"], policy) & pays
+    night_on = night_visit(frame["arrived_at"], policy) & pays
     night = pd.Series(mul_half_up(labour, policy.night_rate), index=frame.index).where(night_on, 0)
     return pd.DataFrame({"parts": parts, "labour": labour, "travel": travel, "night": night,
                          "total": parts + labour + travel + night, "declined": declined})
 
 
-def factory_claim(frame, policy, in_w, ok) -> pd.DataFrame:
-    """Fen amounts claimed from the factory at its standard rates (in warranty only)."""
+def _by_rate(frame: pd.DataFrame, policy: Policy):
+    """per(fn, default): fn(rate) of each order's (category, service type) rate, as an array
+    (default where the table has none); computed once per distinct pair."""
     key = frame["category"].fillna("") + "|" + frame["service_type"].fillna("")
+    codes, uniques = pd.factorize(key)
     rates = {f"{r.category}|{r.service_type}": r for r in policy.factory_rates}
-    has_rate = key.isin(rates)
-    labour = key.map({k: decimal_fen(r.labour) for k, r in rates.items()}).fillna(0).astype("int64")
-    excess = excess_metres(frame, policy)
-    travel = pd.Series(0, index=frame.index, dtype="int64")
-    for per_km in {r.travel_per_km for r in policy.factory_rates}:
-        mask = key.map({k: r.travel_per_km == per_km for k, r in rates.items()}).fillna(False).astype(bool)
-        travel[mask] = mul_half_up(excess[mask], per_km / 1000 * 100)
+    found = [rates.get(k) for k in uniques]
+
+    def per(fn, default):
+        return np.array([fn(r) if r is not None else default for r in found] + [default], dtype=object)[codes]
+    return per
+
+
+def _times_rate(per, amounts: pd.Series, rate_of) -> pd.Series:
+    """amounts × each order's rate (rate_of(rate), a Decimal), fen half-up; 0 without a rate."""
+    rate = per(rate_of, None)
+    out = pd.Series(0, index=amounts.index, dtype="int64")
+    for value in {r for r in rate if r is not None}:
+        mask = rate == value
+        out[mask] = mul_half_up(amounts[mask], value)
+    return out
+
+
+def factory_claim(frame, policy, in_w, ok) -> pd.DataFrame:
+    """Fen amounts due from the factory at its standard rates (in warranty only), before
+    claim_status decides what is claimed now."""
+    per = _by_rate(frame, policy)
+    declined = (frame["customer_agreed"] == "否").to_numpy()
+    labour = np.where(declined, per(lambda r: decimal_fen(r.labour_when_declined()), 0),
+                      per(lambda r: decimal_fen(r.labour), 0)).astype("int64")
+    labour = pd.Series(labour, index=frame.index)
+    travel = _times_rate(per, excess_metres(frame, policy), lambda r: r.travel_per_km / 10)
+    materials = _times_rate(per, to_fen(frame["parts_fee"]), lambda r: r.materials_rate)
     claims = ok & in_w
-    materials = to_fen(frame["parts_fee"])
     parts = [s.where(claims, 0) for s in (labour, travel, materials)]
+    share = pd.Series(per(lambda r: format(r.materials_rate.normalize(), "f"), ""), index=frame.index)
     return pd.DataFrame({"labour": parts[0], "travel": parts[1], "materials": parts[2],
-                         "total": parts[0] + parts[1] + parts[2], "has_rate": has_rate})
+                         "total": parts[0] + parts[1] + parts[2],
+                         "has_rate": pd.Series(per(lambda r: True, False).astype(bool), index=frame.index),
+                         "materials_rate": share.where(claims, "")})
+
+
+def claim_status(frame: pd.DataFrame, v: pd.DataFrame, in_w: pd.Series, ok: pd.Series) -> pd.Series:
+    """结算 / 未完工:… / 待核实:… for in-warranty orders ('' otherwise)."""
+    not_done = (frame["arrived_at"].isna() & frame["left_at"].isna() & frame["solution"].isna()
+                & (frame["service_type"] != "咨询"))
+    suspect = (v["suspicions"].map(len) > 0) & (frame["verified"] != "是")
+    status = np.select(
+        [~(ok & in_w), not_done, suspect],
+        ["", NOT_DONE + ":尚未上门、没有处理结果,完工后再结算",
+         SUSPECT + ":" + v["fraud"].fillna("") + ";核实无误后在“已核实”填“是”再结算"], CLAIMED)
+    return pd.Series(status, index=frame.index, dtype=object)
 
 
 def _hours(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -194,17 +237,21 @@ def compute_frame(frame: pd.DataFrame, policy: Policy, settings: Settings,
     in_w = v["in_warranty"].fillna(False).astype(bool)
     fees = customer_fees(frame, policy, in_w, ok)
     claim = factory_claim(frame, policy, in_w, ok)
+    status = claim_status(frame, v, in_w, ok)
+    claimed = status == CLAIMED
     time_ok = frame["reported_at"].notna() & ~_flag(frame.index, rejected, TIME_FIELDS)
     sla = promises(frame, policy, settings, time_ok)
     money = {"travel_fee": fees["travel"], "night_surcharge": fees["night"],
-             "customer_total": fees["total"], "factory_claim": claim["total"]}
+             "customer_total": fees["total"], "factory_claim": claim["total"].where(claimed, 0),
+             "claim_labour": claim["labour"], "claim_travel": claim["travel"],
+             "claim_materials": claim["materials"], "claim_held": claim["total"].where(~claimed, 0)}
     result = pd.DataFrame({
         "order_no": frame["order_no"], **{c: v[c] for c in (
-            "in_warranty", "warranty_kind", "warranty_rule", "warranty_until",
-            "exchange_eligible", "repair_count", "fraud")},
-        **{k: yuan(s).where(ok, np.nan) for k, s in money.items()},
+            "in_warranty", "warranty_kind", "warranty_rule", "warranty_until", "whole_unit_until",
+            "main_part_until", "exchange_eligible", "repair_count", "fraud", "suspicions", "notes")},
+        **{k: yuan(s).where(ok, np.nan) for k, s in money.items()}, "claim_status": status,
         "explanation": fees_text.explanation(frame, policy, settings, v, fees, claim, reason,
-                                             excess_metres(frame, policy)),
+                                             excess_metres(frame, policy), status),
         **{c: sla[c] for c in sla.columns},
         "computable": ok, "reason": reason,
     }, index=frame.index)

@@ -43,9 +43,14 @@ def in_warranty(u: pd.DataFrame, settings: Settings) -> np.ndarray:
     no_rate = np.where(u["has_rate"].to_numpy(), "", "(厂家结算标准中没有“" + obj(u["category"])
                        + "/" + obj(u["service_type"]) + "”,工时按0)")
     lump = "(包干结算:仅用于年度费用对比)" if settings.settlement_model == "包干" else ""
+    status = obj(u["status"])
+    held = np.where((status != "") & (status != "结算"), ";暂不结算(" + status + ")", "")
+    declined = np.where(u["declined"].to_numpy(), "(客户检测后不修,按客户拒修时工时)", "")
+    share = obj(u["m_rate"])
+    materials = np.where((share != "") & (share != "1"), "(配件费用×材料结算比例" + share + ")", "")
     return ("三包期内(" + obj(u["kind"]) + "),客户不付费;厂家结算:工时" + T(u["c_labour"])
-            + no_rate + "+交通补贴" + T(u["c_travel"]) + "+材料" + T(u["c_materials"])
-            + "=" + T(u["c_total"]) + "元" + lump)
+            + no_rate + declined + "+交通补贴" + T(u["c_travel"]) + "+材料" + T(u["c_materials"])
+            + materials + "=" + T(u["c_total"]) + "元" + lump + held)
 
 
 def _sentences(u: pd.DataFrame, policy: Policy, settings: Settings) -> np.ndarray:
@@ -57,9 +62,10 @@ def _sentences(u: pd.DataFrame, policy: Policy, settings: Settings) -> np.ndarra
 
 
 def explanation(frame, policy: Policy, settings: Settings, v: pd.DataFrame, fees: pd.DataFrame,
-                claim: pd.DataFrame, reason: pd.Series, excess: pd.Series) -> pd.Series:
-    """计算说明 of every order: the sum the customer pays, or the claim, or why nothing.
-    `excess`: metres beyond the free radius. Built once per distinct combination."""
+                claim: pd.DataFrame, reason: pd.Series, excess: pd.Series, status: pd.Series) -> pd.Series:
+    """计算说明 of every order: the sum the customer pays, or the claim (and why it is held,
+    `status`: fees.claim_status), or why nothing. `excess`: metres beyond the free radius.
+    Built once per distinct combination."""
     inside = v["in_warranty"].fillna(False).astype(bool)
     pays = ~inside & (reason == "")
     keys = pd.DataFrame({
@@ -69,7 +75,7 @@ def explanation(frame, policy: Policy, settings: Settings, v: pd.DataFrame, fees
         "metres": np.round(frame["distance_km"].fillna(0) * 1000).astype("int64").where(pays, 0),
         "excess": excess.where(pays, 0), "no_distance": frame["distance_km"].isna() & pays,
         **{"c_" + k: claim[k] for k in ("labour", "travel", "materials", "total")},
-        "has_rate": claim["has_rate"] | ~inside,
+        "has_rate": claim["has_rate"] | ~inside, "status": status, "m_rate": claim["materials_rate"],
         "category": frame["category"].where(inside & ~claim["has_rate"], ""),
         "service_type": frame["service_type"].where(inside & ~claim["has_rate"], ""),
     }, index=frame.index)
