@@ -105,4 +105,4 @@ def test_unreadable_workbook_exit_2(tmp_path, name, content):
 
 def test_bad_month_is_a_usage_error(book):
     result = run(book, "--month", "2025-13")
-    assert result.exit_code == 2 and "不是月份" in result.output
+    assert result.exit_code == 2 and "月份“2025-13”格式不对" in result.output

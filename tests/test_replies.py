@@ -5,7 +5,7 @@ import pytest
 
 from addin.rules.loader import load_workbook
 from addin.report.packs import build_month
-from addin.report.replies import REPLY_SHEET, Ledger, FeedbackItem, due_date, import_replies, ledger_path
+from addin.report.replies import REPLY_SHEET, Ledger, FeedbackItem, import_replies, ledger_path
 from tests.report_data import write_workbook
 
 
@@ -23,11 +23,6 @@ def fill(pack_path, answers: dict):
             ws.cell(row=row, column=7, value=effect)
     book.save(pack_path)
     return pack_path
-
-
-def test_due_date_is_reply_days_after_the_send_day():
-    assert due_date("2026-10", 5, 30) == date(2026, 12, 5)
-    assert due_date("2026-12", 1, 10) == date(2027, 1, 11)
 
 
 def test_ids_are_stable_and_numbered_after_existing(tmp_path):

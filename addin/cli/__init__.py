@@ -18,6 +18,8 @@ from typing import NoReturn
 
 import click
 
+from addin.cli.options import today_option
+
 
 def fail(code: str, message: str, exit_code: int = 2) -> NoReturn:
     """End a command with one Chinese line `错误[code]:message` on stderr and an exit code."""
@@ -73,6 +75,7 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="aftersales")
+@today_option(hidden=True)          # `aftersales --today 2026-11-05 COMMAND …`: any command on that day
 def main():
     """售后服务助手 aftersales:检查服务单、计算三包和费用、生成月报、发送厂家反馈。
 

@@ -8,7 +8,6 @@ in_warranty and late are null when not known (not computable / not yet due).
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import click
 import pandas as pd
 
 from addin.cli import fail
+from addin.cli.options import month_option
 from addin.book.issues import WorkbookError
 
 MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim")
@@ -86,12 +86,6 @@ def print_table(result: pd.DataFrame, limit: int, explain: bool = False) -> None
         console.print(f"……另有 {len(result) - limit} 张未显示(用 --limit 调整,或 --json 查看全部)。")
 
 
-def _month(ctx, param, value):
-    if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
-        raise click.BadParameter(f"“{value}”不是月份,请写成 2026-10 这样的格式。")
-    return value
-
-
 def _annotate(wb, result, workbook: Path, out: Path) -> None:
     from addin.book.patch import write_copy
     from addin.rules.results import result_patch
@@ -102,7 +96,7 @@ def _annotate(wb, result, workbook: Path, out: Path) -> None:
 @click.command(help="三包判定、客户收费、厂家结算和服务时效。退出码:0 全部可计算,1 有服务单因数据错误"
                     "无法计算,2 文件无法读取。\n\n例:aftersales fees 服务单.xlsx --month 2026-10")
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--month", callback=_month, help="只看这个月报修的服务单,如 2026-10")
+@month_option(help="只看这个月报修的服务单,如 2026-10")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出,每张服务单一个对象(金额为两位小数的数字)")
 @click.option("--annotate", type=click.Path(path_type=Path), help="另存一份副本,填好三包判定、费用、时效等计算列")
 @click.option("--explain", is_flag=True, help="表格中加一列“计算说明”(每张单的算式)")

@@ -6,18 +6,17 @@ outcome), 2 workbook unreadable.
 """
 from __future__ import annotations
 
-import re
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
-from addin.mail.due import month_of
 from addin.book.issues import WorkbookError
-from addin.mail.mailer import MailError, month_label
+from addin.book.months import MonthError, is_closed, month_label, parse_month
+from addin.mail.mailer import MailError
 from addin.mail.outbox import LockBusy
 from addin.cli import fail
+from addin.cli.options import today_option
 from addin.mail.sending import append_log, log_path, send_due, send_workbook_month  # noqa: F401 (log_path: tests)
 
 
@@ -33,11 +32,14 @@ def _load(workbook: Path):
         _fail(error.code, error.message, 2)
 
 
-def _check_month(month: str, force: bool) -> None:
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        _fail("month-invalid", f"月份“{month}”格式不对,请写成 2026-10 这样。")
-    if month >= month_of(date.today()) and not force:
+def _check_month(month: str, force: bool) -> str:
+    try:
+        month = parse_month(month)
+    except MonthError as error:
+        _fail(error.code, str(error))
+    if not is_closed(month) and not force:
         _fail("month-open", f"{month_label(month)}还没有结束,不能发送月度反馈包(确需发送请加 --force)。")
+    return month
 
 
 @click.command(help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
@@ -52,7 +54,7 @@ def _check_month(month: str, force: bool) -> None:
 @click.option("--unknown", type=click.Choice(["received", "resend"]),
               help="处理“状态不明”的邮件:received=对方已收到,resend=对方未收到,重发")
 def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departments, unknown) -> None:
-    _check_month(month, force)
+    month = _check_month(month, force)
     wb = _load(workbook)
     try:
         result, lines = send_workbook_month(wb, month, force=force, only=tuple(departments),
@@ -71,12 +73,11 @@ def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departm
                     "例:aftersales send-due 服务单.xlsx")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只显示哪些月份、哪些部门将发送,不发送")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, help="按这一天计算(测试用)")
-def send_due_command(workbook: Path, dry_run: bool, today) -> None:
+@today_option(help="按这一天判断哪些月份到期(默认:今天),如 2026-11-05")
+def send_due_command(workbook: Path, dry_run: bool) -> None:
     wb = _load(workbook)
-    day = today.date() if today else date.today()
     try:
-        lines, ok, acted = send_due(wb, workbook, day, dry_run)
+        lines, ok, acted = send_due(wb, workbook, dry_run=dry_run)
     except MailError as error:
         lines, ok, acted = [f"错误[{error.code}]:{error.message}"], False, True
     except LockBusy:

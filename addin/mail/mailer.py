@@ -27,6 +27,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from addin.book.files import atomic_write_bytes
+from addin.book.months import month_label
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 POLICY = SMTP.clone(refold_source="none")   # raw headers (set_raw) are written verbatim
@@ -126,11 +127,6 @@ def check_address(address: str) -> str:
     except Exception:
         return f"“{address}”不是有效的邮箱地址"
     return ""
-
-
-def month_label(month: str) -> str:
-    year, mon = month.split("-")
-    return f"{int(year)}年{int(mon)}月"
 
 
 def subject_for(dealer: str, month: str, department: str) -> str:

@@ -5,12 +5,14 @@ stopped run left behind and describes the result in Chinese. Used by `aftersales
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
+from addin import clock
 from addin.mail.dispatch import EML, MonthResult, send_month
 from addin.mail.due import due_months, order_months
-from addin.mail.mailer import MailError, month_label, smtp_config, subject_for
+from addin.book.months import month_label
+from addin.mail.mailer import MailError, smtp_config, subject_for
 from addin.mail.outbox import Ledger, ledger_path, run_lock
 
 OUTBOX_FOLDER = "发件箱"
@@ -112,8 +114,10 @@ def _span(months: list[str]) -> str:
     return months[0] if len(months) == 1 else f"{months[0]} 至 {months[-1]}(共 {len(months)} 个月)"
 
 
-def send_due(wb, workbook: Path, today: date, dry_run: bool = False) -> tuple[list[str], bool, bool]:
-    """Send every due month: (lines to print, all went well, anything to report)."""
+def send_due(wb, workbook: Path, today: date | None = None, dry_run: bool = False) -> tuple[list[str], bool, bool]:
+    """Send every month due on `today` (default: clock.today()): (lines to print, all went well,
+    anything to report)."""
+    today = today or clock.today()
     config, note = config_for(wb.settings, dry_run)
     channel = "smtp" if config else EML
     lines, state = ([f"提醒:{note}"] if note else []), {"ok": True, "acted": bool(note)}
@@ -143,7 +147,7 @@ def send_due(wb, workbook: Path, today: date, dry_run: bool = False) -> tuple[li
 
 
 def append_log(workbook: Path, lines: list[str]) -> None:
-    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+    stamp = clock.stamp()
     with open(log_path(workbook), "a", encoding="utf-8") as fh:
         fh.write("\n".join(f"{stamp} {line}" for line in lines) + "\n")
 
