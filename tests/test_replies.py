@@ -3,10 +3,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from addin.rules.loader import load_workbook
 from addin.report.packs import build_month
 from addin.report.replies import REPLY_SHEET, Ledger, FeedbackItem, import_replies, ledger_path
-from tests.report_data import write_workbook
+from tests.report_data import load, write_workbook
 
 
 def fill(pack_path, answers: dict):
@@ -35,7 +34,7 @@ def test_ids_are_stable_and_numbered_after_existing(tmp_path):
 
 def test_round_trip_pack_reply_import_next_pack(tmp_path):
     path = write_workbook(tmp_path / "服务单.xlsx")
-    wb = load_workbook(path)
+    wb = load(path)
     october = build_month(wb, "2026-10", None)
     rd = next(p for p in october.packs if p.department.name == "研发部")
     answer = ("- 改用新压缩机供应商", "张工", datetime(2026, 12, 31), "待验证")
@@ -61,7 +60,7 @@ def test_round_trip_pack_reply_import_next_pack(tmp_path):
 
 def test_bad_files_and_unknown_ids_are_reported(tmp_path):
     path = write_workbook(tmp_path / "服务单.xlsx")
-    build_month(load_workbook(path), "2026-10", None)
+    build_month(load(path), "2026-10", None)
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
     forged = tmp_path / "forged.xlsx"

@@ -4,6 +4,7 @@ Owns: vetting a file before it is opened (workbook), fast reading (fastexcel / c
 the contract of the 服务单 columns (columns, records), typed cell values (values), finding the
 header and parsing the orders (parse), the 设置 sheet (settings), the policy tables (policy,
 policy_sheet), the blank template and workbook copies (template, template_sheets), located issues
-(issues), what a result does to a workbook (patch), and atomic outputs (files).
-No rules, no reports, no Excel. Imports nothing else of addin.
+(issues), what a result does to a workbook (patch), atomic outputs (files), and month
+arithmetic for every stage (months).
+No rules, no reports, no Excel. Imports nothing else of addin but the shared `clock` and `assets`.
 """
