@@ -59,10 +59,11 @@ def test_cli__demo_month_and_today_are_checked_before_any_work(tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_cli__a_global_today_sets_the_clock_for_the_command_only(tmp_path, monkeypatch):
+def test_cli__a_global_today_sets_the_clock_for_the_command_only(tmp_path, monkeypatch, at):
     from addin import clock
+    at("2030-01-01")
     seen = []
     monkeypatch.setattr("addin.cli.template.command.callback", lambda **kw: seen.append(clock.today()))
     result = CliRunner().invoke(main, ["--today", "2028-02-29", "template", "--out", str(tmp_path / "t.xlsx")])
     assert result.exit_code == 0, result.output
-    assert [str(d) for d in seen] == ["2028-02-29"] and clock.today() != seen[0]
+    assert [str(d) for d in seen] == ["2028-02-29"] and str(clock.today()) == "2030-01-01"
