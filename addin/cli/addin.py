@@ -22,7 +22,6 @@ from addin.book.issues import WorkbookError
 from addin.excel.xlam import ADDIN_NAME, AddinConfig, build_xlam
 
 
-
 @dataclass(frozen=True)
 class InstallPlan:
     """Where the add-in goes and what its config says; `folder` is None when this system

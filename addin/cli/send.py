@@ -70,7 +70,8 @@ def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departm
 @click.command(help="发送所有已到发送日、尚未发送的月份(补发电脑关机期间错过的月份)。\n\n"
                     "可以每小时运行:已发送的不会重发,两个同时运行时只有一个发送。"
                     "有内容时把结果追加到工作簿旁的“<工作簿名>_自动发送日志.txt”。\n\n"
-                    "例:aftersales send-due 服务单.xlsx")
+                    "例:aftersales send-due 服务单.xlsx\n\n"
+                    "例:aftersales send-due 服务单.xlsx --today 2026-11-05 --dry-run(看那天会发送什么)")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只显示哪些月份、哪些部门将发送,不发送")
 @today_option(help="按这一天判断哪些月份到期(默认:今天),如 2026-11-05")

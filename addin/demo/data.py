@@ -2,8 +2,8 @@
 mistakes clerks really make.
 
 `demo_orders(end_month, seed)` → DemoData: ~750 orders (dicts field → value, ready for
-template.write_workbook) over the 12 months ending with `end_month`, deterministic for a
-seed; `mistakes` says which order carries which deliberate mistake (and the issue code the
+template.write_workbook) over the 12 months ending with `end_month` (default: the last month
+closed by addin.clock), deterministic for a seed; `mistakes` says which order carries which deliberate mistake (and the issue code the
 check should report), `tolerated` lists cells typed oddly but validly (no issue expected).
 Every order not listed in `mistakes` is consistent: dates in order, claims matching the
 policy, labour within the time on site. The world it draws from is in demo_catalog.py.
