@@ -138,7 +138,8 @@ def test_send__open_or_malformed_month_refused(book, at):
     assert bad.exit_code == 1 and "2026-10" in bad.output
 
 
-def test_send__unreadable_workbook_exit_2(tmp_path):
+def test_send__unreadable_workbook_exit_2(tmp_path, at):
+    at("2026-11-23")                                         # 2026-09 closed: the workbook decides
     result = _run(send_command, [tmp_path / "没有.xlsx", "--month", "2026-09"], None)
     assert result.exit_code == 2 and "错误[" in result.output
 
