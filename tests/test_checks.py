@@ -127,3 +127,58 @@ def test_check__missing_required_column_reported_once(make_book):
     headers = [c.header for c in COLUMNS if c.header != "售后人员"]
     wb = load_workbook(make_book([good_order(1), good_order(2)], headers=headers), now=NOW)
     assert [(i.code, i.where.row) for i in wb.issues if i.where.sheet == "服务单"] == [("column-missing", 1)]
+
+
+# The phone rule, pinned at both layers: the parser normalises what it recognises
+# (values.phones), the check (phone-invalid) judges what is left. Mobile: 11 digits, 13–19;
+# landline: area code 0 + 2 or 3 digits, 7–8 digits, an optional extension of up to 6 digits.
+VALID_PHONES = {
+    "13812345678": "13812345678", "19912345678": "19912345678", "138 1234 5678": "13812345678",
+    "+86 13812345678": "13812345678", "010-12345678": "010-12345678", "021-1234567": "021-1234567",
+    "0731-84567890": "0731-84567890", "(0731)84567890": "0731-84567890", "01012345678": "010-12345678",
+    "010-12345678-123": "010-12345678-123", "0731-84567890转8": "0731-84567890-8",
+    "0731-8456789 ext.123456": "0731-8456789-123456",
+}
+INVALID_PHONES = ("12812345678", "10812345678", "1381234567", "138123456789", "01-12345678", "07311-8456789",
+                  "0731-845678", "0731-845678901", "010-12345678-1234567", "731-84567890")
+
+
+def test_phones__parser_normalises_exactly_the_valid_numbers():
+    import pandas as pd
+    from addin.book.values import phones
+    raw = pd.Series([*VALID_PHONES, *INVALID_PHONES], dtype=object)
+    norm, bad = phones(raw)
+    assert dict(zip(raw[:len(VALID_PHONES)], norm[:len(VALID_PHONES)])) == VALID_PHONES
+    assert list(bad) == [False] * len(VALID_PHONES) + [True] * len(INVALID_PHONES)
+    assert list(norm[len(VALID_PHONES):]) == list(INVALID_PHONES)        # kept as typed for the message
+
+
+def test_phones__the_check_flags_exactly_the_invalid_numbers(make_book):
+    phones = [*VALID_PHONES, *INVALID_PHONES]
+    found = issues_of(make_book, *(good_order(n, 联系电话=p) for n, p in enumerate(phones, 1)))
+    flagged = {i.where.row - 2 for i in found if i.code == "phone-invalid"}
+    assert {phones[r] for r in flagged} == set(INVALID_PHONES)
+    assert [i.code for i in found if i.code != "phone-invalid"] == []
+
+
+def test_check_phone__judges_the_normalised_text_on_its_own():
+    """The check's own pattern (what a frame from any reader is held to), without the parser."""
+    import pandas as pd
+    from addin.book.policy import Policy
+    from addin.book.records import OrderSheet
+    from addin.book.settings import Settings
+    from addin.rules.checks import Context, check_phone
+    texts = ["13812345678", "010-12345678", "0731-84567890-8", "12812345678", "01-12345678",
+             "07311-8456789", "0731-84567890-1234567", "0731-84567890转8"]
+    f = pd.DataFrame({"phone": pd.Series(texts, dtype=object)}, index=range(2, 2 + len(texts)))
+    sheet = OrderSheet(sheet="服务单", header_row=1, cols={"phone": 4}, frame=f)
+    messages = " ".join(i.message for i in check_phone(Context(sheet, Policy(), Settings(), NOW)))
+    assert [t for t in texts if f"“{t}”" in messages] == texts[3:]
+
+
+def test_check__blank_order_numbers_are_missing_not_duplicates(make_book):
+    found = issues_of(make_book, good_order(1, 服务单编号=None), good_order(2, 服务单编号="  "),
+                      good_order(3, 服务单编号=None), good_order(4), good_order(5, 服务单编号="FW202610004"))
+    codes = sorted((i.where.row, i.code) for i in found)
+    assert codes == [(2, "order-no-missing"), (3, "order-no-missing"), (4, "order-no-missing"),
+                     (6, "order-no-duplicate")]

@@ -113,7 +113,7 @@ def test_cli__readme_documents_the_exit_codes():
 
 def test_cli__demo_runs_the_whole_month(tmp_path):
     out = tmp_path / "演示"
-    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--month", "2026-10"])
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--today", "2026-11-15"])   # → October
     assert result.exit_code == 0, result.output
     assert (out / "demo.xlsx").is_file() and (out / "demo_标注.xlsx").is_file()
     assert "共 " in result.output and "2026-10 月共" in result.output
@@ -163,3 +163,20 @@ def test_cli__the_log_goes_to_the_users_log_folder_by_default(monkeypatch):
 @pytest.mark.parametrize("module", sorted({m for m, _ in COMMANDS.values()}))
 def test_cli__command_modules_import_cleanly(module):
     assert importlib.import_module(module).__doc__
+
+
+def test_cli__demo_month_and_today_are_checked_before_any_work(tmp_path):
+    for option, value in (("--month", "2026-13"), ("--today", "2026-02-30")):
+        result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "x"), option, value])
+        assert result.exit_code == 4 and value in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_cli__a_global_today_sets_the_clock_for_the_command_only(tmp_path, monkeypatch, at):
+    from addin import clock
+    at("2030-01-01")
+    seen = []
+    monkeypatch.setattr("addin.cli.template.command.callback", lambda **kw: seen.append(clock.today()))
+    result = CliRunner().invoke(main, ["--today", "2028-02-29", "template", "--out", str(tmp_path / "t.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert [str(d) for d in seen] == ["2028-02-29"] and str(clock.today()) == "2030-01-01"

@@ -1,10 +1,11 @@
 from click.testing import CliRunner
 
 from addin.cli import main
-from tests.report_data import write_workbook
+from tests.report_data import NOW, write_workbook
 
 
-def test_report_command_writes_the_month_even_with_errors(tmp_path):
+def test_report_command_writes_the_month_even_with_errors(tmp_path, at):
+    at(NOW)                                  # October closed, nothing in it in the future
     path = write_workbook(tmp_path / "服务单.xlsx")
     result = CliRunner().invoke(main, ["report", str(path), "--month", "2026-10"])
     assert result.exit_code == 0, result.output
@@ -14,7 +15,8 @@ def test_report_command_writes_the_month_even_with_errors(tmp_path):
     assert len(list(folder.glob("2026年10月_售后反馈_*.xlsx"))) == 4
 
 
-def test_report_command_errors_are_one_chinese_line(tmp_path):
+def test_report_command_errors_are_one_chinese_line(tmp_path, at):
+    at(NOW)                                  # October closed, nothing in it in the future
     path = write_workbook(tmp_path / "服务单.xlsx")
     runner = CliRunner()
     bad_month = runner.invoke(main, ["report", str(path), "--month", "2026-13"])
@@ -26,7 +28,8 @@ def test_report_command_errors_are_one_chinese_line(tmp_path):
     assert path.is_file()
 
 
-def test_replies_import_and_status_commands(tmp_path):
+def test_replies_import_and_status_commands(tmp_path, at):
+    at(NOW)                                  # October closed, nothing in it in the future
     path = write_workbook(tmp_path / "服务单.xlsx")
     runner = CliRunner()
     assert runner.invoke(main, ["report", str(path), "--month", "2026-10"]).exit_code == 0
@@ -35,6 +38,13 @@ def test_replies_import_and_status_commands(tmp_path):
     assert result.exit_code == 0 and "尚未填写改进措施 4 条" in result.output
     status = runner.invoke(main, ["replies", "status", str(path), "--all"])
     assert status.exit_code == 0 and "2026-10-RD-001" in status.output
+    # the pack went out on 2026-11-05 (send day 5); replies are due 30 days later, on 2026-12-05
+    assert "逾期未回复 0 条" in runner.invoke(main, ["replies", "status", str(path)]).output
+    on_the_day = runner.invoke(main, ["--today", "2026-12-05", "replies", "status", str(path)])
+    assert "逾期未回复 0 条" in on_the_day.output
+    late = runner.invoke(main, ["--today", "2026-12-06", "replies", "status", str(path)])
+    assert "共 12 条反馈事项" in late.output and "逾期未回复 12 条" in late.output
+    assert "期限 2026-12-05" in late.output
 
 
 def test_report_command_a_fault_is_logged_not_hidden(tmp_path, monkeypatch):

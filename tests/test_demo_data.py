@@ -9,8 +9,11 @@ import pytest
 
 from addin.demo import catalog as C
 from addin.book.columns import BY_FIELD, CITY_TIERS, SERVICE_TYPES
-from addin.demo.data import DemoData, add_months, demo_orders, month_span
+from addin.book import months as M
+from addin.book.months import shift_day
+from addin.demo.data import DemoData, demo_orders, month_span
 from addin.book.policy import Policy
+from addin.rules.fees import compute
 
 END = "2026-10"
 FEES_CODES = {"warranty-claim-mismatch"}      # also judged by the fees engine (issue 3)
@@ -52,7 +55,7 @@ def test_spans_twelve_months_ending_at_end_month(end, first, last):
     assert month_span(end) == (first, last)
     d = demo_orders(end, seed=3)
     months = {o["reported_at"].strftime("%Y-%m") for o in clean(d)}
-    assert months == {add_months(first, k).strftime("%Y-%m") for k in range(12)}
+    assert months == {shift_day(first, k).strftime("%Y-%m") for k in range(12)}
 
 
 def test_bad_month_is_a_clear_error():
@@ -105,10 +108,10 @@ def test_claims_match_the_policy_on_rows_without_mistakes(demo):
         terms = policy.terms(o["category"])
         main = any(p in terms.main_parts for p in (o["parts"] or "").split("、"))
         base = o["purchase_date"] or o["production_date"] + timedelta(days=policy.no_invoice_grace_days)
-        until = add_months(base, terms.main_part_months if main else terms.whole_unit_months)
+        until = shift_day(base, terms.main_part_months if main else terms.whole_unit_months)
         assert o["claimed_warranty"] == ("是" if o["reported_at"].date() <= until else "否"), o["order_no"]
         for months in (12, 36):        # never within two weeks of a boundary: no arguable verdicts
-            assert abs((o["reported_at"].date() - add_months(base, months)).days) >= 15
+            assert abs((o["reported_at"].date() - shift_day(base, months)).days) >= 15
 
 
 def test_the_stories_are_there(demo):
@@ -145,32 +148,76 @@ def test_settings_use_example_addresses(demo):
     assert emails and all(e.endswith("@example.com") for e in emails)
 
 
-def test_the_check_finds_every_planted_mistake_and_nothing_else(tmp_path):
-    from addin.rules.loader import load_workbook
-    from addin.book.template import write_workbook
-    today = date.today()
-    end = add_months(today.replace(day=1), -1)               # the last complete month, as the demo uses
-    demo = demo_orders(end)
-    path = write_workbook(tmp_path / "demo.xlsx", demo.orders, demo.settings)
-    wb = load_workbook(path)
+def found_and_planted(wb, demo: DemoData) -> tuple[set, set]:
+    """(cells the check flags, cells the demo planted a mistake in), as (row, code, header)."""
     found = {(i.where.row, i.code, i.column) for i in wb.issues}
     planted = {(demo.excel_row(m.index), m.code, BY_FIELD[m.field].header) for m in demo.mistakes}
-    assert found == planted
-    assert wb.settings == demo.settings and len(wb.orders.frame) == len(demo.orders)
+    return found, planted
 
 
-def test_the_fees_engine_agrees_with_every_claim_but_the_planted_one(tmp_path):
-    from addin.rules.fees import compute
-    from addin.rules.loader import load_workbook
-    from addin.book.template import write_workbook
-    demo = demo_orders(add_months(date.today().replace(day=1), -1))
-    wb = load_workbook(write_workbook(tmp_path / "demo.xlsx", demo.orders, demo.settings))
-    result, frame = compute(wb), wb.orders.frame
+def claims_against_engine(wb, result, demo: DemoData) -> tuple[set, set, set]:
+    """(rows where 是否三包期内 disagrees with the fee engine's verdict `result`, rows the engine
+    flags as claimed in warranty, rows of the planted claim mistakes)."""
+    frame = wb.orders.frame
     claimed = frame["claimed_warranty"].map({"是": True, "否": False})
     judged = result["in_warranty"]
     disagree = claimed.notna() & judged.notna() & (claimed != judged.astype(object))
-    planted = {demo.excel_row(m.index) for m in demo.mistakes if m.code in FEES_CODES}
-    assert set(frame.index[disagree]) == planted
     flagged = result["fraud"].fillna("").str.contains("登记为三包期内")
-    assert set(frame.index[flagged]) == planted
-    assert result["exchange_eligible"].sum() >= 1          # the fridge repaired three times
+    planted = {demo.excel_row(m.index) for m in demo.mistakes if m.code in FEES_CODES}
+    return set(frame.index[disagree]), set(frame.index[flagged]), planted
+
+
+def _as_excel_gives(value):
+    """A demo value as a live Excel hands it to the add-in (xlwings: dates as datetimes)."""
+    return datetime.combine(value, datetime.min.time()) if type(value) is date else value
+
+
+def live_demo_book(demo: DemoData):
+    """The demo workbook as the ribbon reads it from a live book (livebook.ExcelRows over the
+    stand-in of xlwings): the same sheets and values the template writer puts in the file."""
+    from addin.book.columns import COLUMNS, SHEET_NAME
+    from addin.book.settings import SETTINGS_SHEET, department_rows, settings_rows
+    from addin.excel.livebook import ExcelRows
+    from tests.conftest import policy_sheets
+    from tests.fake_excel import Book
+
+    orders = [[c.header for c in COLUMNS], *([_as_excel_gives(o.get(c.field)) for c in COLUMNS]
+                                              for o in demo.orders)]
+    settings = [*settings_rows(demo.settings), (), *department_rows(demo.settings)]
+    return ExcelRows(Book({SHEET_NAME: orders, SETTINGS_SHEET: settings, **policy_sheets(Policy())}))
+
+
+THREE_YEARS = [M.add_months("2028-12", -k) for k in range(36)]      # 2026-01 … 2028-12, fixed
+
+
+@pytest.mark.parametrize("month", THREE_YEARS)
+def test_every_month_of_three_years__exactly_the_planted_mistakes(month, at):
+    """The demo run on the send day after `month` (so `month` is the last closed one): its check
+    finds exactly the planted mistakes, and the fee engine disagrees only with the planted claim."""
+    from addin.rules.loader import load_book
+    at(M.send_date(month, DemoData.settings.send_day))
+    demo = demo_orders()
+    assert demo.last_day == M.last_day(month)
+    wb = load_book(live_demo_book(demo))
+    found, planted = found_and_planted(wb, demo)
+    assert found == planted
+    disagree, flagged, planted_claims = claims_against_engine(wb, compute(wb), demo)
+    assert disagree == flagged == planted_claims and len(planted_claims) == 1
+
+
+# the real file path, on days a run found red before the generator was fixed
+@pytest.mark.parametrize("today", ["2026-10-15", "2027-02-10", "2028-02-29"])
+def test_the_demo_file__check_and_fees_find_the_planted_mistakes_and_nothing_else(tmp_path, at, today):
+    from addin.rules.loader import load_workbook
+    from addin.book.template import write_workbook
+    at(today)
+    demo = demo_orders()                                     # ends with the last closed month, as the CLI's
+    assert demo.last_day == M.last_day(M.last_closed())
+    wb = load_workbook(write_workbook(tmp_path / "demo.xlsx", demo.orders, demo.settings))
+    found, planted = found_and_planted(wb, demo)
+    assert found == planted
+    assert wb.settings == demo.settings and len(wb.orders.frame) == len(demo.orders)
+    result = compute(wb)
+    disagree, flagged, planted_claims = claims_against_engine(wb, result, demo)
+    assert disagree == flagged == planted_claims
+    assert result["exchange_eligible"].sum() >= 1            # the fridge repaired three times

@@ -155,14 +155,10 @@ def test_handlers__take_book_first_and_do_nothing_at_import():
     assert "\nimport xlwings" not in source and "\nfrom xlwings" not in source
 
 
-def test_previous_month__is_the_last_closed_month():
-    assert excel.previous_month(datetime(2026, 1, 5).date()) == "2025-12"
-    assert excel.previous_month(datetime(2026, 11, 23).date()) == "2026-10"
-
-
-def test_report__writes_packs_beside_the_saved_book_and_the_month_sheet(tmp_path):
+def test_report__writes_packs_beside_the_saved_book_and_the_month_sheet(tmp_path, at):
+    at("2025-11-10")                                  # the button means the last closed month: 2025-10
     book = _book(_orders(5), fullname=str(tmp_path / "服务单.xlsx"))
-    line = excel.report(book, month="2025-10")
+    line = excel.report(book)
     folder = tmp_path / "reports" / "2025-10"
     assert (folder / "2025年10月_售后服务统计表.xlsx").exists()
     assert len(list(folder.glob("2025年10月_售后反馈_*.xlsx"))) == 4

@@ -1,17 +1,16 @@
 import openpyxl
 import pytest
 
-from addin.rules.loader import load_workbook
 from addin.report.packbook import REPLY_ROW_PT, SHEET_ORDERS, SHEET_SETTLEMENT
 from addin.report.packs import build_month
 from addin.report.replies import REPLY_SHEET
-from tests.report_data import write_workbook
+from tests.report_data import load, write_workbook
 
 
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("packs")
-    wb = load_workbook(write_workbook(tmp / "服务单.xlsx"))
+    wb = load(write_workbook(tmp / "服务单.xlsx"))
     return {p.department.name: openpyxl.load_workbook(p.xlsx_path) for p in build_month(wb, "2026-10", None).packs}
 
 

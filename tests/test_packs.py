@@ -2,16 +2,15 @@ import openpyxl
 import pytest
 from jinja2 import UndefinedError
 
-from addin.rules.loader import load_workbook
 from addin.report.packs import MARKER, ReportError, _environment, build_month, report_patch_rows, report_sheet_name
 from addin.report.replies import REPLY_HEADERS, REPLY_SHEET
-from tests.report_data import write_workbook
+from tests.report_data import load, write_workbook
 
 
 @pytest.fixture
 def report(tmp_path):
     path = write_workbook(tmp_path / "服务单.xlsx")
-    wb = load_workbook(path)
+    wb = load(path)
     return wb, build_month(wb, "2026-10", None)
 
 
@@ -57,7 +56,7 @@ def test_html_is_escaped_and_strict(report, tmp_path):
         env.get_template("pack.html.j2").render(subject="x")
     path = write_workbook(tmp_path / "b.xlsx", extra={"reported_fault": ["<b>坏</b>", *[None] * 7],
                                                       "diagnosed_fault": [None] * 8})
-    out = build_month(load_workbook(path), "2026-10", tmp_path / "out")
+    out = build_month(load(path), "2026-10", tmp_path / "out")
     rd = next(p for p in out.packs if p.department.name == "研发部")
     assert "&lt;b&gt;坏&lt;/b&gt;" in rd.html and "<b>坏</b>" not in rd.html
 

@@ -4,10 +4,9 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from addin.rules.loader import load_workbook
 from addin.report.packs import build_month
-from addin.report.replies import REPLY_HEADERS, REPLY_SHEET, Ledger, FeedbackItem, due_date, import_replies, ledger_path
-from tests.report_data import write_workbook
+from addin.report.replies import REPLY_HEADERS, REPLY_SHEET, Ledger, FeedbackItem, import_replies, ledger_path
+from tests.report_data import load, write_workbook
 
 
 def fill(pack_path, answers: dict):
@@ -26,11 +25,6 @@ def fill(pack_path, answers: dict):
     return pack_path
 
 
-def test_due_date_is_reply_days_after_the_send_day():
-    assert due_date("2026-10", 5, 30) == date(2026, 12, 5)
-    assert due_date("2026-12", 1, 10) == date(2027, 1, 11)
-
-
 def test_ids_are_stable_and_numbered_after_existing(tmp_path):
     ledger = Ledger(tmp_path / "l.sqlite")
     a, b, c = (FeedbackItem("研发部", "型号故障", k, f"{k} 故障") for k in ("A|x", "B|y", "C|z"))
@@ -41,7 +35,7 @@ def test_ids_are_stable_and_numbered_after_existing(tmp_path):
 
 def test_round_trip_pack_reply_import_next_pack(tmp_path):
     path = write_workbook(tmp_path / "服务单.xlsx")
-    wb = load_workbook(path)
+    wb = load(path)
     october = build_month(wb, "2026-10", None)
     rd = next(p for p in october.packs if p.department.name == "研发部")
     answer = ("- 改用新压缩机供应商", "张工", datetime(2026, 12, 31), "待验证")
@@ -67,7 +61,7 @@ def test_round_trip_pack_reply_import_next_pack(tmp_path):
 
 def test_bad_files_and_unknown_ids_are_reported(tmp_path):
     path = write_workbook(tmp_path / "服务单.xlsx")
-    build_month(load_workbook(path), "2026-10", None)
+    build_month(load(path), "2026-10", None)
     other = tmp_path / "other.xlsx"
     openpyxl.Workbook().save(other)
     forged = tmp_path / "forged.xlsx"

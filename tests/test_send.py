@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from addin.cli.send import send_command, send_due_command
 from addin.mail.sending import log_path
-from addin.mail.due import add_months, due_months, send_date
+from addin.mail.due import due_months
 from addin.mail.outbox import Ledger, run_lock, shared_ledger_path
 from addin.book.settings import Department, Settings, department_rows, settings_rows
 from tests.conftest import good_order, write_orders
@@ -31,8 +31,10 @@ def _order(n: int, when: datetime) -> dict:
 
 
 @pytest.fixture
-def book(tmp_path) -> Path:
-    """Orders in Aug, Sep, Oct and Nov 2026 (two each); 设置 with the departments above."""
+def book(tmp_path, at) -> Path:
+    """Orders in Aug, Sep, Oct and Nov 2026 (two each); 设置 with the departments above. The
+    clock is on 2026-11-23 (November open, October closed) unless a test sets another day."""
+    at("2026-11-23")
     orders = [_order(m * 10 + k, datetime(2026, m, 3 + k, 9, 30)) for m in (8, 9, 10, 11) for k in range(2)]
     rows = settings_rows(SETTINGS) + [()] + department_rows(SETTINGS)
     return write_orders(tmp_path / "服务单.xlsx", orders, extra_sheets={"设置": rows})
@@ -131,14 +133,17 @@ def test_send__force_resends(book):
     assert server.handler.envelopes[-1][1] == ["qa@factory.test"]
 
 
-def test_send__open_or_malformed_month_refused(book):
-    this_month = date.today().strftime("%Y-%m")
-    assert _run(send_command, [book, "--month", this_month], None).exit_code == 1
+def test_send__open_or_malformed_month_refused(book, at):
+    at("2026-11-23")
+    for still_open in ("2026-11", "2026-12"):
+        refused = _run(send_command, [book, "--month", still_open], None)
+        assert refused.exit_code == 1 and "month-open" in refused.output
     bad = _run(send_command, [book, "--month", "2026-13"], None)
     assert bad.exit_code == 4 and "2026-10" in bad.output
 
 
-def test_send__unreadable_workbook_exit_2(tmp_path):
+def test_send__unreadable_workbook_exit_2(tmp_path, at):
+    at("2026-11-23")                                         # 2026-09 closed: the workbook decides
     result = _run(send_command, [tmp_path / "没有.xlsx", "--month", "2026-09"], None)
     assert result.exit_code == 2 and "错误[" in result.output
 
@@ -180,7 +185,6 @@ def test_send_due__second_run_at_once_does_not_send(book):
 def test_due_months__rules():
     months = ["2025-12", "2026-01", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
     today = date(2026, 10, 20)
-    assert send_date("2026-12", 5) == date(2027, 1, 5) and add_months("2026-01", -2) == "2025-11"
     # first run: at most three months back; the open month never
     assert due_months(months, today, 5, set()) == (["2026-07", "2026-08", "2026-09"], ["2025-12", "2026-01", "2026-06"])
     # after an earlier delivery: catch up everything since

@@ -6,18 +6,15 @@ import zipfile
 import openpyxl
 import pytest
 
-from addin.book.policy import Policy
 from addin.report.statbook import SHEET_728, SHEET_KPI, SHEET_PROBLEMS, stats_filename, write_statbook
-from addin.report.summary import TABLE_728_HEADERS, summarize
-from tests.report_data import fees, frame
+from addin.report.summary import TABLE_728_HEADERS
+from tests.report_data import summary
 
 
 @pytest.fixture
 def book(tmp_path):
-    df = frame()
-    df.loc[3, "reported_fault"] = "=1+1"          # formula-looking text typed by a clerk
-    df.loc[2, "customer"] = "@张三"
-    s = summarize(df, fees(df), "2026-10", policy=Policy(), error_rows={5}, sheet="服务单")
+    # formula-looking text typed by a clerk: FW002's fault, FW001's customer
+    s = summary(tmp_path, extra={"reported_fault": {1: "=1+1"}, "customer": {0: "@张三"}})
     return write_statbook(s, tmp_path / stats_filename(s), dealer="示例家电商行"), s
 
 
@@ -35,7 +32,9 @@ def test_table_728_rows_totals_and_text_stays_text(book):
     assert rows[1] == TABLE_728_HEADERS
     data = rows[2:8]
     assert [r[12] for r in data] == ["FW001", "FW002", "FW003", "FW004", "FW005", "FW007"]
-    assert rows[8][0] == "合计" and rows[8][4] == 6 and rows[8][11] == pytest.approx(562.5)
+    # 处理费用: claims 180 + 115 + 50 + 50 (FW001/002/003/005; FW007 not visited: nothing claimed
+    # yet) and FW004's 142.5 to pay (no night surcharge: it arrived at 20:30)
+    assert rows[8][0] == "合计" and rows[8][4] == 6 and rows[8][11] == pytest.approx(537.5)
     cell = ws.cell(row=4, column=6)
     assert cell.value == "=1+1" and cell.data_type == "s"
     assert ws.cell(row=3, column=2).value == "@张三" and ws.cell(row=3, column=2).data_type == "s"

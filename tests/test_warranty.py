@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from addin.book.policy import Policy, WarrantyTerms
-from addin.rules.warranty import add_months, verdicts
+from addin.rules.warranty import verdicts
 from tests.order_frames import frame
 
 
@@ -16,14 +16,6 @@ def judge(*rows, policy=Policy()):
 
 def one(policy=Policy(), **row):
     return judge(row, policy=policy).iloc[0]
-
-
-def test_add_months__keeps_the_day_or_takes_the_months_last_day():
-    dates = pd.Series(pd.to_datetime(["2025-03-01", "2024-01-31", "2024-02-29", None]))
-    months = pd.Series([12, 1, 12, 12])
-    got = add_months(dates, months)
-    assert list(got[:3].dt.strftime("%Y-%m-%d")) == ["2026-03-01", "2024-02-29", "2025-02-28"]
-    assert pd.isna(got[3])
 
 
 @pytest.mark.parametrize("reported, inside", [

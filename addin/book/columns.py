@@ -11,6 +11,7 @@ from dataclasses import dataclass
 SHEET_NAME = "服务单"
 
 SERVICE_TYPES = ("安装", "维修", "保养", "退换货", "咨询")
+ONSITE_TYPES = SERVICE_TYPES[:3]      # the types done at the customer's: address, arrival, travel
 CITY_TIERS = ("省会", "地级市", "县城", "乡镇")
 DEFAULT_CATEGORIES = ("电视", "冰箱", "洗衣机", "空调", "热水器", "微波炉", "吸油烟机", "燃气热水器", "燃气灶")
 YES_NO = ("是", "否")

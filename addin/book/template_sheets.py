@@ -6,8 +6,7 @@ is written here.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
+from addin import assets
 from addin.book.cells import write_value
 from addin.book.columns import CITY_TIERS, DATE, DATETIME, INT, MONEY, NUMBER, YES_NO
 from addin.book.settings import SECURITIES, SETTINGS_SHEET, SETTLEMENT_MODELS, Settings, department_rows, settings_rows
@@ -18,7 +17,6 @@ CONF_SHEET = "xlwings.conf"
 # would override the user's own config, so only keys with a value are written).
 CONF_ROWS = (("UDF Modules", "addin.excel.udfs"),)
 CATEGORY_LIST_NAME = "产品类型列表"   # workbook name over 三包政策!A2:A…; the 产品类型 dropdown
-HELP_FILE = Path(__file__).with_name("template_help.txt")
 PASSWORD_NOTE = ("SMTP 密码不要写在工作簿里。请存放在 Windows 凭据管理器(系统钥匙串),"
                  "或环境变量 AFTERSALES_SMTP_PASSWORD 中,详见“说明”页。")
 
@@ -118,7 +116,7 @@ def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:
 
 
 def help_lines() -> list[str]:
-    return HELP_FILE.read_text(encoding="utf-8").splitlines()
+    return assets.template_help().splitlines()
 
 
 def write_help_sheet(wb, styles: Styles) -> None:

@@ -24,6 +24,7 @@ import click
 from addin.cli import zh
 
 zh.install()
+from addin.cli.options import today_option
 
 
 def fail(code: str, message: str, exit_code: int = 2) -> NoReturn:
@@ -69,6 +70,7 @@ class LazyGroup(zh.Group):
              exit_codes={0: "完成", 1: "有需要处理的问题(见各命令)", 2: "工作簿或输入文件无法读取"})
 @click.version_option(package_name="aftersales", message="%(prog)s 版本 %(version)s",
                       help="显示版本号并退出。")
+@today_option(hidden=True)          # `aftersales --today 2026-11-05 COMMAND …`: any command on that day
 def main():
     """售后服务助手 aftersales:检查服务单、计算三包和费用、生成月报、发送厂家反馈。
 

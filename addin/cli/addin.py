@@ -16,13 +16,11 @@ from pathlib import Path
 
 import click
 
+from addin import assets
 from addin.cli import fail
 from addin.cli.zh import Group
 from addin.book.issues import WorkbookError
 from addin.excel.xlam import ADDIN_NAME, AddinConfig, build_xlam
-
-# the folder that holds the addin package (site-packages, or the checkout when editable)
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class InstallPlan:
 
 def install_plan(platform: str, environ: dict, executable: str) -> InstallPlan:
     """What `install` would do on `platform` (sys.platform) with these environment variables."""
-    config = AddinConfig(interpreter_win=executable, pythonpath=str(PROJECT_ROOT))
+    config = AddinConfig(interpreter_win=executable, pythonpath=str(assets.install_folder()))
     if platform.startswith("win"):
         appdata = environ.get("APPDATA")
         if not appdata:

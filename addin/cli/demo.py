@@ -3,22 +3,17 @@
 Writes DIR/demo.xlsx (the template with a realistic year of a county dealer's orders ending
 with the last complete month, a handful of clerks' mistakes included), checks it, computes
 warranty and fees, builds the month's report and department packs, and sends them — as
-.eml files in DIR/发件箱 unless the environment names an SMTP server.
+.eml files in DIR/发件箱 unless the environment names an SMTP server. "Today" (hence the last
+complete month, and the check's "in the future") is addin.clock's: `--today` sets it.
 """
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
 from addin.cli.zh import Command
-
-
-def last_complete_month(today: date) -> str:
-    first = today.replace(day=1)
-    prev = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
-    return prev.strftime("%Y-%m")
+from addin.cli.options import month_option, today_option
 
 
 def _step(title: str) -> None:
@@ -85,18 +80,21 @@ def run_send(wb, month: str, report) -> None:
 @click.command(cls=Command, exit_codes={0: "完成", 2: "无法写入输出文件夹或生成报告"},
                help="在内置示例数据上运行整套流程:生成示例工作簿 → 校验 → 三包和费用 → 月报和部门反馈包 → "
                     "发送(未配置邮件服务器时存为 .eml 文件)。不需要 Excel,也不需要邮件服务器。\n\n"
-                    "例:aftersales demo --out demo-out")
+                    "例:aftersales demo --out demo-out\n\n"
+                    "例:aftersales demo --out demo-out --today 2027-02-10(按 2027年2月10日运行,示例数据到 2027年1月)")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("aftersales-demo"), show_default=True,
               metavar="文件夹",
               help="输出文件夹")
-@click.option("--month", metavar="YYYY-MM", help="示例数据的最后一个月(默认:上一个完整月份),如 2026-10")
+@month_option(help="示例数据的最后一个月(默认:上一个完整月份),如 2026-10")
+@today_option()
 def command(out: Path, month: str | None) -> None:
     from addin.cli import fail
     from addin.book.issues import WorkbookError
     from addin.mail.mailer import MailError
     from addin.report.packs import ReportError
+    from addin.book.months import last_closed
 
-    month = month or last_complete_month(date.today())
+    month = month or last_closed()
     out.mkdir(parents=True, exist_ok=True)
     try:
         _step("1. 生成示例工作簿")

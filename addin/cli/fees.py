@@ -16,7 +16,8 @@ import pandas as pd
 
 from addin.cli import fail
 from addin.cli.output import print_rows
-from addin.cli.zh import USAGE_EXIT, Command
+from addin.cli.zh import Command
+from addin.cli.options import month_option
 from addin.book.issues import WorkbookError
 
 MONEY = ("travel_fee", "night_surcharge", "customer_total", "factory_claim", "claim_labour", "claim_travel",
@@ -126,16 +127,6 @@ def print_table(result: pd.DataFrame, limit: int, explain: bool = False) -> None
                len(result), "张", "用 --limit 调整,或 --json 查看全部")
 
 
-def _month(ctx, param, value):
-    from addin.report.summary import MonthError, month_key
-    if value is None:
-        return None
-    try:
-        return month_key(value)
-    except MonthError as error:
-        fail(error.code, str(error), USAGE_EXIT)             # a usage error, like report and send
-
-
 def _annotate(wb, result, workbook: Path, out: Path, force: bool) -> None:
     from addin.book.patch import write_copy
     from addin.rules.results import result_patch
@@ -148,7 +139,7 @@ def _annotate(wb, result, workbook: Path, out: Path, force: bool) -> None:
                     "在终端里显示为表格;输出到文件或计划任务时每张服务单一行。\n\n"
                     "例:aftersales fees 服务单.xlsx --month 2026-10")
 @click.argument("workbook", type=click.Path(path_type=Path))
-@click.option("--month", callback=_month, metavar="YYYY-MM", help="只看这个月报修的服务单,如 2026-10")
+@month_option(help="只看这个月报修的服务单,如 2026-10")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 数组输出,每张服务单一个对象(金额为两位小数的数字)")
 @click.option("--annotate", type=click.Path(path_type=Path), metavar="副本.xlsx", help="另存一份副本,填好三包判定、费用、时效等计算列")
 @click.option("--force", is_flag=True, help="--annotate 的文件已存在时覆盖它")

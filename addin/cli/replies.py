@@ -4,7 +4,6 @@ workbook, and what is still open."""
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -53,13 +52,14 @@ def import_command(workbook: Path, files: tuple[Path, ...]) -> None:
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--all", "show_all", is_flag=True, help="也列出未到期的未回复事项")
 def status_command(workbook: Path, show_all: bool) -> None:
+    from addin import clock
     from addin.report.replies import Ledger, ledger_path
 
     path = ledger_path(workbook)
     if not path.is_file():
         click.echo(f"还没有跟踪记录({path.name}):先用 aftersales report 生成反馈包。")
         return
-    today = date.today()
+    today = clock.today()
     items = Ledger(path).items()
     open_items = [i for i in items if not i.answered and (show_all or i.due < today)]
     click.echo(f"共 {len(items)} 条反馈事项,已回复 {sum(i.answered for i in items)} 条,"

@@ -30,10 +30,10 @@ def _fail(code: str, message: str) -> None:
 def command(workbook: Path, month: str, out_dir: Path | None) -> None:
     from addin.rules.loader import load_workbook
     from addin.report.packs import ReportError, build_month
-    from addin.report.summary import MonthError, month_key
+    from addin.book.months import MonthError, parse_month
 
     try:
-        month = month_key(month)
+        month = parse_month(month)
         wb = load_workbook(workbook)
         report = build_month(wb, month, out_dir)
     except MonthError as error:

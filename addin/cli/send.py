@@ -7,17 +7,16 @@ outcome), 2 workbook unreadable, 4 (usage) a month that is none.
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
-from addin import clock
-from addin.mail.due import month_of
 from addin.book.issues import WorkbookError
-from addin.mail.mailer import MailError, month_label
+from addin.book.months import MonthError, is_closed, month_label, parse_month
+from addin.mail.mailer import MailError
 from addin.mail.outbox import LedgerError, LockBusy
 from addin.cli import fail
+from addin.cli.options import today_option
 from addin.cli.zh import USAGE_EXIT, Command
 from addin.mail.sending import send_due, send_workbook_month
 
@@ -35,12 +34,11 @@ def _load(workbook: Path):
 
 
 def _check_month(month: str, force: bool) -> str:
-    from addin.report.summary import MonthError, month_key
     try:
-        month = month_key(month)
+        month = parse_month(month)
     except MonthError as error:
         _fail(error.code, str(error), USAGE_EXIT)
-    if month >= month_of(clock.today()) and not force:
+    if not is_closed(month) and not force:
         _fail("month-open", f"{month_label(month)}还没有结束,不能发送月度反馈包(确需发送请加 --force)。")
     return month
 
@@ -78,11 +76,12 @@ def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departm
                help="发送所有已到发送日、尚未发送的月份(补发电脑关机期间错过的月份)。\n\n"
                     "可以每小时运行:已发送的不会重发,两个同时运行时只有一个发送。"
                     "有内容时把结果追加到工作簿旁的“<工作簿名>_自动发送日志.txt”。\n\n"
-                    "例:aftersales send-due 服务单.xlsx")
+                    "例:aftersales send-due 服务单.xlsx\n\n"
+                    "例:aftersales send-due 服务单.xlsx --today 2026-11-05 --dry-run(看那天会发送什么)")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只显示哪些月份、哪些部门将发送,不发送")
-@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), hidden=True, metavar="YYYY-MM-DD", help="按这一天计算(测试用)")
-def send_due_command(workbook: Path, dry_run: bool, today) -> None:
-    outcome = send_due(_load(workbook), workbook, today.date() if today else None, dry_run)
+@today_option(help="按这一天判断哪些月份到期(默认:今天),如 2026-11-05")
+def send_due_command(workbook: Path, dry_run: bool) -> None:
+    outcome = send_due(_load(workbook), workbook, dry_run=dry_run)
     click.echo("\n".join(outcome.lines), err=not outcome.ok)
     sys.exit(0 if outcome.ok else 1)

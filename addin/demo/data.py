@@ -2,8 +2,8 @@
 mistakes clerks really make.
 
 `demo_orders(end_month, seed)` → DemoData: ~750 orders (dicts field → value, ready for
-template.write_workbook) over the 12 months ending with `end_month`, deterministic for a
-seed; `mistakes` says which order carries which deliberate mistake (and the issue code the
+template.write_workbook) over the 12 months ending with `end_month` (default: the last month
+closed by addin.clock), deterministic for a seed; `mistakes` says which order carries which deliberate mistake (and the issue code the
 check should report), `tolerated` lists cells typed oddly but validly (no issue expected).
 Every order not listed in `mistakes` is consistent: dates in order, claims matching the
 policy, labour within the time on site. The world it draws from is in demo_catalog.py.
@@ -17,7 +17,8 @@ from datetime import date, datetime, timedelta
 
 from addin.demo import catalog as C
 from addin.demo.mistakes import Mistake, inject  # noqa: F401 (Mistake: part of this module's API)
-from addin.book.columns import FIELDS
+from addin.book.columns import FIELDS, ONSITE_TYPES
+from addin.book.months import add_months, first_day, last_closed, last_day, month_of, parse_month, shift_day
 from addin.book.policy import Policy
 from addin.book.settings import Settings
 
@@ -25,7 +26,6 @@ DEFAULT_SEED = 2026
 DEMO_SETTINGS = Settings(dealer_name="青禾县惠民家电商行", service_point="青禾县城关镇人民路服务网点",
                          default_tier="县城", dealer_address="青禾县城关镇人民路88号",
                          service_phone="0739-5123000")
-ONSITE = ("安装", "维修", "保养")
 
 
 @dataclass(frozen=True)
@@ -43,27 +43,17 @@ class DemoData:
 
 
 def month_span(end_month: date | str) -> tuple[date, date]:
-    """First day of the 12-month span ending with `end_month` ('YYYY-MM' or a date) and its last day."""
-    if isinstance(end_month, str):
-        try:
-            y, m = (int(p) for p in end_month.strip()[:7].split("-"))
-            date(y, m, 1)
-        except ValueError:
-            raise ValueError(f"月份“{end_month}”无效,请写成 2026-10 这样的格式。") from None
-    else:
-        y, m = end_month.year, end_month.month
-    return add_months(date(y, m, 1), -11), date(y, m, calendar.monthrange(y, m)[1])
+    """First day of the 12-month span ending with `end_month` ('YYYY-MM' or a date) and its last
+    day; months.MonthError (a ValueError) for a month that is not YYYY-MM."""
+    month = parse_month(end_month) if isinstance(end_month, str) else month_of(end_month)
+    return first_day(add_months(month, -11)), last_day(month)
 
 
-def add_months(d: date, months: int) -> date:
-    y, m = divmod(d.month - 1 + months, 12)
-    y, m = d.year + y, m + 1
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
-
-
-def demo_orders(end_month: date | str, seed: int = DEFAULT_SEED, policy: Policy = Policy()) -> DemoData:
-    """A realistic, deterministic year of orders ending with `end_month`."""
-    first, last = month_span(end_month)
+def demo_orders(end_month: date | str | None = None, seed: int = DEFAULT_SEED,
+                policy: Policy = Policy()) -> DemoData:
+    """A realistic, deterministic year of orders ending with `end_month` (default: the last
+    closed month by addin.clock)."""
+    first, last = month_span(end_month or last_closed())
     gen = _Gen(random.Random(seed), policy, first, last)
     orders = [gen.order(when) for when in gen.report_times()]
     protected = gen.repeat_units(orders) + gen.midnight_visit(orders) + gen.standby_units(orders)
@@ -99,7 +89,7 @@ class _Gen:
                 minute = self.pick(((8, 6), (9, 14), (10, 14), (11, 10), (12, 5), (13, 8), (14, 12),
                                     (15, 11), (16, 9), (17, 6), (18, 3), (19, 2))) * 60 + self.rng.randint(0, 59)
                 out.append(datetime.combine(d, datetime.min.time()) + timedelta(minutes=minute))
-            day = add_months(day, 1)
+            day = shift_day(day, 1)
         return sorted(out)
 
     # --- who and what -------------------------------------------------------------
@@ -149,14 +139,14 @@ class _Gen:
         parts = (o.get("parts") or "").split("、")
         main = terms is not None and any(p in terms.main_parts for p in parts)
         months = terms.main_part_months if main else terms.whole_unit_months if terms else 12
-        return o["reported_at"].date() <= add_months(base, months)
+        return o["reported_at"].date() <= shift_day(base, months)
 
     def clear_of_boundaries(self, o: dict) -> None:
         """Move a unit's dates a month back when the report falls near a warranty boundary,
         so the demo's claims are unambiguous whatever day-counting the fees engine uses."""
         base = o["purchase_date"] or o["production_date"] + timedelta(days=self.policy.no_invoice_grace_days)
         for months in (12, 36):
-            if abs((o["reported_at"].date() - add_months(base, months)).days) < 15:
+            if abs((o["reported_at"].date() - shift_day(base, months)).days) < 15:
                 for f in ("purchase_date", "production_date"):
                     if o[f]:
                         o[f] -= timedelta(days=31)
@@ -176,8 +166,10 @@ class _Gen:
         self.work(o, fault)
         if stype != "咨询" and unit is None:
             self.clear_of_boundaries(o)
-        o["claimed_warranty"] = None if stype == "咨询" else ("是" if self.in_warranty(o) else "否")
         self.timing(o)
+        # claimed on what the order shows: an order still open when the month closed has no
+        # parts yet, so the clerk (and the check) judge it by the whole unit's period
+        o["claimed_warranty"] = None if stype == "咨询" else ("是" if self.in_warranty(o) else "否")
         self.feedback(o)
         return o
 
@@ -205,7 +197,7 @@ class _Gen:
         else:
             question, answer = r.choice(C.CONSULTS)
             o.update(reported_fault=question, solution=answer)
-        if r.random() < 0.05 and stype in ONSITE and o["customer_agreed"] == "是":
+        if r.random() < 0.05 and stype in ONSITE_TYPES and o["customer_agreed"] == "是":
             o["other_service"] = r.choice(C.OTHER_SERVICE)
 
     def timing(self, o: dict, night: bool = False) -> None:
@@ -272,6 +264,10 @@ class _Gen:
                 ex = self.order(when, "退换货", category, who, dict(unit))
                 ex.update(reported_fault="三包期内修理两次以上仍不能正常使用", diagnosed_fault="情况属实",
                           solution="按三包规定免费换同型号新机")
+                # judged against the period the earlier repairs were in (a main part replaced
+                # then keeps the unit under the main-part period), as the fee engine does
+                earlier = "、".join(o["parts"] for o in out[-len(days):] if o.get("parts"))
+                ex["claimed_warranty"] = "是" if self.in_warranty({**ex, "parts": earlier}) else "否"
                 out.append(ex)
         orders.extend(out)
         return out

@@ -107,7 +107,11 @@ MISTAKES = (
      _hours_too_many),
     (lambda o: _done(o) and o["left_at"].hour >= 13 and o["left_at"] - o["arrived_at"] < timedelta(hours=6)
      and o["left_at"].date() == o["arrived_at"].date(), _left_am_pm),
-    (lambda o: _repair(o) and o.get("purchase_date") is not None, _dates_swapped),
+    # out of warranty only: the swap moves the warranty's start earlier, which keeps such a unit out of
+    # warranty (the claim "否" stays right); on a unit in warranty it could also end the warranty
+    # and raise a warranty-claim-mismatch nobody planted
+    (lambda o: _repair(o) and o.get("purchase_date") is not None and o["claimed_warranty"] == "否",
+     _dates_swapped),
     (lambda o: True, _no_customer),
 )
 

@@ -10,11 +10,11 @@ Nothing happens at import time; xlwings is imported only when a button runs with
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 from addin import clock
 from addin.book.issues import ERROR, WorkbookError
+from addin.book.months import last_closed
 from addin.excel.livebook import ExcelRows, apply_patch, clear_marks as _clear
 from addin.book.patch import SheetContent, check_patch
 
@@ -158,12 +158,6 @@ def today(book=None) -> str:
     return _run(book, action)
 
 
-def previous_month(today: date) -> str:
-    """The month a report button means: the last closed month ('YYYY-MM')."""
-    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year}-{month:02d}"
-
-
 def report(book=None, month: str | None = None) -> str:
     """生成月报: last month's statistics workbook and department packs beside the workbook,
     and the month's report sheet in this workbook."""
@@ -171,7 +165,7 @@ def report(book=None, month: str | None = None) -> str:
         from addin.report.packs import build_month, report_patch_rows, report_sheet_name
         reader, wb = _load(book)
         _saved_path(reader)
-        result = build_month(wb, month or previous_month(date.today()), None)
+        result = build_month(wb, month or last_closed(), None)
         patch = check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues)
         patch.sheets[report_sheet_name(result)] = SheetContent(report_patch_rows(result))
         apply_patch(book, patch, reader)

@@ -12,22 +12,9 @@ from datetime import date
 
 import pandas as pd
 
+from addin.book.months import add_months, month_of, send_date
+
 FIRST_RUN_BACK = 3
-
-
-def add_months(month: str, n: int) -> str:
-    year, mon = map(int, month.split("-"))
-    total = year * 12 + mon - 1 + n
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
-
-
-def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
-
-
-def send_date(month: str, send_day: int) -> date:
-    year, mon = map(int, add_months(month, 1).split("-"))
-    return date(year, mon, send_day)
 
 
 def order_months(frame: pd.DataFrame, column: str = "reported_at") -> list[str]:

@@ -26,6 +26,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from addin.book.files import atomic_write_bytes
+from addin.book.months import month_label
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 POLICY = SMTP.clone(refold_source="none")   # raw headers (set_raw) are written verbatim
@@ -124,11 +125,6 @@ def check_address(address: str) -> str:
     except EmailNotValidError:
         return f"“{address}”不是有效的邮箱地址"
     return ""
-
-
-def month_label(month: str) -> str:
-    year, mon = month.split("-")
-    return f"{int(year)}年{int(mon)}月"
 
 
 def one_line(text: str) -> str:

@@ -28,12 +28,12 @@ import sqlite3
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from addin.book import ledgers
 from addin.book.ledgers import LedgerError, ledger_error  # noqa: F401 (LedgerError: part of the API)
 from addin.datadir import data_dir
+from addin import clock
 
 PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
 
@@ -88,7 +88,7 @@ def legacy_ledger_path(workbook: Path | str) -> Path:
 
 
 def _now() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.stamp()
 
 
 @dataclass(frozen=True)

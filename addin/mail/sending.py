@@ -15,7 +15,8 @@ from addin import clock
 
 from addin.mail.dispatch import EML, MonthResult, send_month
 from addin.mail.due import due_months, order_months
-from addin.mail.mailer import MailError, month_label, smtp_config, subject_for
+from addin.book.months import month_label
+from addin.mail.mailer import MailError, smtp_config, subject_for
 from addin.mail.outbox import LockBusy
 from addin.mail import outbox
 from addin.mail.outbox import Ledger, ledger_error, legacy_ledger_path, run_lock, shared_ledger_path
@@ -210,7 +211,7 @@ def send_due(wb, workbook: Path, today: date | None = None, dry_run: bool = Fals
 
 
 def append_log(workbook: Path, lines: list[str]) -> None:
-    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+    stamp = clock.stamp()
     with open(log_path(workbook), "a", encoding="utf-8") as fh:
         fh.write("\n".join(f"{stamp} {line}" for line in lines) + "\n")
 

@@ -10,23 +10,22 @@ registered in the reply ledger; earlier items past due without an answer are lis
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 from pathlib import Path
 
-import pandas as pd
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 
 from addin import assets
 from addin.report import charts
 from addin.book.files import atomic_dir, safe_component
+from addin.book.months import parse_month, reply_due, send_date
 from addin.report.items import ROLE_CHARTS, ROLE_TABLES, items_for, role_of
 from addin.report.packbook import settlement_table, write_pack
 from addin.report import kpis
 from addin.report.privacy import mask_frame, mask_free_text, mask_text
-from addin.report.replies import Ledger, dept_code, due_date, ledger_path
+from addin.report.replies import Ledger, dept_code, ledger_path
 from addin.book.settings import Department
 from addin.report.statbook import KPI_ORDER, stats_filename, write_statbook
-from addin.report.summary import MonthSummary, Table, month_key, summarize, table_728
+from addin.report.summary import MonthSummary, Table, summarize, table_728
 
 MARKER = ".aftersales-report"
 HTML_ROWS = 30
@@ -58,11 +57,6 @@ class MonthReport:
     stats_path: Path
     packs: list[DeptPack]
     summary: MonthSummary
-
-
-def send_date(month: str, send_day: int) -> date:
-    """The day the month's packs go out: `send_day` of the following month."""
-    return (pd.Timestamp(month + "-01") + pd.offsets.MonthBegin(1) + pd.Timedelta(days=send_day - 1)).date()
 
 
 def _safe(name: str) -> str:
@@ -125,7 +119,7 @@ def _check_folder(folder: Path, wb_path: Path | None) -> None:
 def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledger: Ledger) -> DeptPack:
     settings, month = wb.settings, summary.month
     role, code = role_of(dept.name), dept_code(dept.name)
-    due = due_date(month, settings.send_day, settings.reply_days)
+    due = reply_due(month, settings.send_day, settings.reply_days)
     found = items_for(dept.name, summary)
     ids = ledger.register(month, dept.name, found, due)
     carried = ledger.open_items(dept.name, month, send_date(month, settings.send_day))
@@ -178,7 +172,7 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> Month
     """Build the month's statistics workbook and department packs (see module docstring).
     `fees`: the result of fees.compute(wb) when the caller already has it (else computed)."""
     from addin.rules.fees import compute
-    month = month_key(month)
+    month = parse_month(month)
     fees = compute(wb) if fees is None else fees
     folder = Path(out_dir) if out_dir is not None else Path(wb.path).parent / "reports" / month
     _check_folder(folder, Path(wb.path) if wb.path else None)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from addin import clock
 from addin.book import ledgers
 from addin.book.issues import Issue
 from addin.book.ledgers import ledger_error
@@ -81,11 +82,6 @@ def ledger_path(wb_path: Path | str) -> Path:
 def dept_code(name: str) -> str:
     import hashlib
     return DEPT_CODES.get(name) or "D" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:4].upper()
-
-
-def due_date(month: str, send_day: int, reply_days: int) -> date:
-    start = pd.Timestamp(month + "-01") + pd.offsets.MonthBegin(1)
-    return (start + pd.Timedelta(days=send_day - 1 + reply_days)).date()
 
 
 class Ledger:
@@ -153,7 +149,7 @@ class Ledger:
             if old is not None and tuple(old) == new:
                 return False
             db.execute("INSERT OR REPLACE INTO replies VALUES(?,?,?,?,?,?,?)",
-                       (item_id, *new, source, datetime.now().isoformat(timespec="seconds")))
+                       (item_id, *new, source, clock.now().isoformat(timespec="seconds")))
         return True
 
     def known(self, item_id: str) -> bool:

@@ -10,12 +10,12 @@ format what is here.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from addin.book.issues import ERROR
+from addin.book.months import MonthError, bounds, month_label, parse_month  # noqa: F401 (MonthError: API)
 from addin.report import kpis, visits
 from addin.report.tables import Table, rows_of  # noqa: F401 (Table: part of this module's API)
 
@@ -30,15 +30,6 @@ FEE_COLUMNS = ("in_warranty", "warranty_kind", "warranty_rule", "exchange_eligib
                "onsite_hours", "response_hours", "promise_hours", "late", "computable", "reason")
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2099      # months a report or a mail can be about
-
-
-class MonthError(ValueError):
-    """A month that is not YYYY-MM (code `month-invalid`)."""
-
-    code = "month-invalid"
-
-
 @dataclass(frozen=True)
 class MonthSummary:
     month: str                      # 2026-10
@@ -48,27 +39,6 @@ class MonthSummary:
     kpis: dict[str, Table]
     totals: dict[str, float] = field(default_factory=dict)
     unplaced: int = 0
-
-
-def parse_month(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """'2026-10' → (2026-10-01 00:00, 2026-11-01 00:00); MonthError otherwise."""
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", str(month))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise MonthError(f"月份“{month}”格式不对,请写成 YYYY-MM,如 2026-10。")
-    if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
-        raise MonthError(f"月份“{month}”的年份不合理,请写 {FIRST_YEAR} 至 {LAST_YEAR} 年之间的月份,如 2026-10。")
-    start = pd.Timestamp(int(m.group(1)), int(m.group(2)), 1)
-    return start, start + pd.offsets.MonthBegin(1)
-
-
-def month_label(month: str) -> str:
-    start, _ = parse_month(month)
-    return f"{start.year}年{start.month}月"
-
-
-def month_key(month: str) -> str:
-    start, _ = parse_month(month)
-    return f"{start.year:04d}-{start.month:02d}"
 
 
 def _problems_by_row(issues, sheet: str | None) -> dict[int, str]:
@@ -83,7 +53,7 @@ def month_orders(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, err
                  issues=(), sheet: str | None = None) -> pd.DataFrame:
     """The orders reported in `month`, joined with the fee columns, with derived columns:
     has_error, problems, is_failure, fault, handled_at, fee (处理费用), prod_month, days_owned."""
-    start, end = parse_month(month)
+    start, end = bounds(month)
     reported = pd.to_datetime(frame["reported_at"], errors="coerce")
     orders = frame.loc[(reported >= start) & (reported < end)].copy()
     fees = fees if fees is not None else pd.DataFrame(index=frame.index)
@@ -108,7 +78,7 @@ def month_orders(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, err
 def repeat_history(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str) -> pd.DataFrame:
     """The orders of the kpis.REPEAT_MONTHS months up to the month's end, with their verdict
     and fault, for the repeat-repair table."""
-    _, end = parse_month(month)
+    _, end = bounds(month)
     reported = pd.to_datetime(frame["reported_at"], errors="coerce")
     out = frame.loc[(reported >= end - pd.DateOffset(months=kpis.REPEAT_MONTHS)) & (reported < end)].copy()
     for col in ("in_warranty", "exchange_eligible"):
@@ -140,7 +110,7 @@ def table_728(orders: pd.DataFrame, customers: pd.Series | None = None) -> Table
 def summarize(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, *, policy, settings=None,
               issues=(), error_rows=(), sheet: str | None = None) -> MonthSummary:
     """Everything the month's report shows, as plain data."""
-    key = month_key(month)
+    key = parse_month(month)
     orders = month_orders(frame, fees, key, error_rows, issues, sheet)
     unplaced = int(pd.to_datetime(frame["reported_at"], errors="coerce").isna().sum())
     tables = kpis.all_kpis(orders, policy, settings, issues, sheet, unplaced, repeat_history(frame, fees, key))

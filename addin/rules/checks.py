@@ -13,14 +13,13 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from addin.book.columns import (BY_FIELD, CITY_TIERS, RATINGS, SERVICE_TYPES, YES_NO)
+from addin import clock
+from addin.book.columns import BY_FIELD, CITY_TIERS, ONSITE_TYPES, RATINGS, SERVICE_TYPES, YES_NO
 from addin.book.issues import ERROR, WARNING, CellRef, Issue, sort_key
 from addin.book.policy import Policy
 from addin.book.records import OrderSheet
 from addin.book.settings import Settings
 from addin.book.values import placeholder_serials, valid_phones
-
-ONSITE_TYPES = ("安装", "维修", "保养")
 
 
 @dataclass(frozen=True)
@@ -267,7 +266,8 @@ CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
 
 def validate(orders: OrderSheet, policy: Policy, settings: Settings, now: datetime | None = None,
              checks=CHECKS) -> list[Issue]:
-    """Run every check; returns the Issues sorted by cell."""
-    ctx = Context(orders, policy, settings, now or datetime.now())
+    """Run every check; returns the Issues sorted by cell. `now` (default: clock.now()) is the
+    moment after which a date is "in the future"."""
+    ctx = Context(orders, policy, settings, now or clock.now())
     issues = [issue for check in checks for issue in check(ctx)]
     return sorted(issues, key=sort_key)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from addin.book.columns import BY_HEADER, COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER, header_of
+from addin.book.columns import BY_HEADER, COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER, ONSITE_TYPES, header_of
 from addin.book.issues import ERROR
 from addin.rules.money import decimal_fen, mul_half_up, to_fen, yuan
 from addin.book.policy import Policy
@@ -48,7 +48,6 @@ CLAIMED, NOT_DONE, SUSPECT = "结算", "未完工", "待核实"
 NEEDED = ("service_type", "category", "reported_at", "purchase_date", "production_date",
           "arrived_at", "left_at", "distance_km", "parts_fee", "labour_fee", "customer_agreed")
 TIME_FIELDS = ("reported_at", "first_contact", "arrived_at", "left_at")
-ONSITE_TYPES = ("安装", "维修", "保养")
 # Check errors that are themselves a finding of this engine, not a reason to stop: a purchase
 # before production is computed from the invoice date and flagged 保外转保内; missing dates get
 # this engine's own reason.

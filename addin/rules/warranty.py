@@ -33,6 +33,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 
+from addin.book.months import shift_days
 from addin.book.policy import Policy
 from addin.book.policy_sheet import split_parts
 from addin.book.values import serial_keys
@@ -75,21 +76,6 @@ def main_parts_replaced(parts: pd.Series, category: pd.Series, policy: Policy) -
     return pd.Series(out, index=parts.index, dtype=object)
 
 
-def add_months(dates: pd.Series, months: pd.Series) -> pd.Series:
-    """Date + N months (same day, or the month's last day); NaT where either is missing."""
-    d = dates.to_numpy(dtype="datetime64[ns]")
-    m = months.to_numpy(dtype="float64")
-    bad = np.isnat(d) | np.isnan(m)
-    d = np.where(bad, np.datetime64("2000-01-01"), d).astype("datetime64[D]")
-    m = np.where(bad, 0, m).astype("int64")
-    first = d.astype("datetime64[M]") + m.astype("timedelta64[M]")
-    days_in = ((first + np.timedelta64(1, "M")).astype("datetime64[D]") - first.astype("datetime64[D]"))
-    day = d - d.astype("datetime64[M]").astype("datetime64[D]")
-    result = first.astype("datetime64[D]") + np.minimum(day, days_in - np.timedelta64(1, "D"))
-    result = np.where(bad, np.datetime64("NaT"), result).astype("datetime64[ns]")
-    return pd.Series(result, index=dates.index)
-
-
 def _days(n: pd.Series) -> pd.Series:
     return pd.to_timedelta(n.fillna(0).astype("int64"), unit="D")
 
@@ -111,8 +97,8 @@ def periods(frame: pd.DataFrame, policy: Policy, extra_days: pd.Series) -> pd.Da
         "start": start, "whole_months": whole_m, "main_months": main_m,
         "return_until": purchase + pd.Timedelta(days=policy.return_days),
         "exchange_until": purchase + pd.Timedelta(days=policy.exchange_days),
-        "whole_until": add_months(start, whole_m) + ext,
-        "main_until": add_months(start, main_m) + ext,
+        "whole_until": shift_days(start, whole_m) + ext,
+        "main_until": shift_days(start, main_m) + ext,
     }, index=frame.index)
 
 
