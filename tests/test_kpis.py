@@ -17,7 +17,7 @@ def k():
               Issue(CellRef("设置", 3, 2), "回复期限", "setting-invalid", WARNING, "设置无效。")]
     s = summarize(df, fees(df), "2026-10", policy=Policy(), settings=Settings(settlement_model="包干"),
                   issues=issues, error_rows={5}, sheet="服务单")
-    return {key: {r[0] if key not in ("pareto", "model_batches") else (r[0], r[1]): r for r in t.rows}
+    return {key: {r[0] if key != "model_batches" else (r[0], r[1]): r for r in t.rows}
             for key, t in s.kpis.items()} | {"_tables": s.kpis, "_totals": s.totals}
 
 
@@ -59,18 +59,19 @@ def test_repeat_repairs_and_exchange(k):
     assert k["repeats"]["FW007"][4:6] == (3, "是")
 
 
-def test_pareto_of_faults_by_model(k):
+def test_pareto_of_faults_grouped_by_the_fault_list(k):
     rows = k["_tables"]["pareto"].rows
-    assert rows[0] == ("KFR-35GW", "压缩机不启动", 2, 0.4, 0.4)
+    assert rows[0] == ("压缩机不启动", "元器件故障", 2, 0.4, 0.4, "KFR-35GW")
     assert rows[-1][4] == 1.0 and sum(r[2] for r in rows) == 5
-    assert ("XQB80", "不脱水") in k["pareto"]      # no diagnosis → the reported fault
+    assert k["pareto"]["不脱水"][1:3] == ("原因不明", 1)     # no diagnosis → the reported fault
 
 
-def test_batches_and_early_failures(k):
-    assert k["batches"]["2026-01"][1:] == (4, 2, 4, 0)
-    assert k["batches"]["2025-12"][1:] == (1, 0, 0, 1)
-    assert k["model_batches"][("KFR-35GW", "2026-01")][2] == 4
-    assert k["early"]["合计"][1:] == (5, 2, 4, 1)
+def test_batches_and_early_failures_count_product_quality_only(k):
+    # product quality: FW001, FW002 (压缩机), FW005 (漏水); FW004 and FW007 have no known cause
+    assert k["batches"]["2026-01"][1:] == (3, 2, 3, 0)
+    assert "2025-12" not in k["batches"]
+    assert k["model_batches"][("KFR-35GW", "2026-01")][2] == 3
+    assert k["early"]["合计"][1:] == (3, 2, 3, 0)
 
 
 def test_open_problems_only_for_the_month_and_the_workbook(k):

@@ -82,7 +82,10 @@ _F = (
     ("洗衣机", "XY05", "漏水", "渗水"), ("洗衣机", "XY06", "不开机", "无法启动、不通电"),
     ("空调", "KT01", "不制冷", "制冷差、不冷、制冷效果差、制冷不好"), ("空调", "KT02", "不制热", "制热差、不热"),
     ("空调", "KT03", "漏水", "滴水、室内机漏水"), ("空调", "KT04", "噪音大", "异响、响声大"),
-    ("空调", "KT05", "显示故障代码", "报故障码、显示E、报警"), ("空调", "KT06", "不开机", "不启动、无反应"),
+    ("空调", "KT05", "显示故障代码", "报故障码、显示E、报警"), ("空调", "KT06", "不开机", "开不了机、无反应"),
+    ("空调", "KT07", "压缩机不启动", "压缩机不转、压缩机不工作、压缩机损坏"), ("空调", "KT08", "缺氟", "漏氟、制冷剂不足、缺制冷剂"),
+    ("电视", "TV06", "背光板损坏", "背光灯条损坏、灯条损坏、背光灯条老化"), ("冰箱", "BX06", "压缩机不启动", "压缩机不转、压缩机损坏"),
+    ("洗衣机", "XY07", "排水泵堵塞", "排水泵堵、排水泵损坏"),
     ("热水器", "RS01", "不加热", "不热、加热慢、水不热"), ("热水器", "RS02", "漏水", "渗水、滴水"),
     ("热水器", "RS03", "漏电", "漏电保护跳闸、跳闸"), ("热水器", "RS04", "不点火", "点不着、打不着火"),
     ("微波炉", "WB01", "不加热", "加热慢、不热"), ("微波炉", "WB02", "转盘不转", "托盘不转"),
@@ -121,36 +124,49 @@ def _col(series: pd.Series) -> pd.Series:
     return series.astype(object).map(norm)
 
 
-def classify(frame: pd.DataFrame, vocab: Vocab) -> pd.Series:
-    """Each order's cause class (whole-column work: one regex per class, not per row)."""
-    names = {c.name for c in vocab.classes}
-    chosen = _col(frame["cause_class"]) if "cause_class" in frame else pd.Series("", index=frame.index)
-    out = chosen.where(chosen.isin(names), "")
-    for texts in ((frame["cause"],), (frame["diagnosed_fault"], frame["reported_fault"])):
-        text = _col(texts[0]) if len(texts) == 1 else _col(texts[0]) + "|" + _col(texts[1])
+def _on_unique(frame: pd.DataFrame, cols, compute) -> pd.Series:
+    """`compute` on the distinct combinations of `cols` only (free text repeats a lot), mapped back."""
+    keys = pd.DataFrame({c: _col(frame[c]) if c in frame else "" for c in cols}, index=frame.index)
+    uniq = keys.drop_duplicates()
+    result = pd.Series(compute(uniq.reset_index(drop=True)).values, index=pd.MultiIndex.from_frame(uniq))
+    return pd.Series(result.reindex(pd.MultiIndex.from_frame(keys)).values, index=frame.index, dtype=object)
+
+
+def _classify(t: pd.DataFrame, vocab: Vocab) -> pd.Series:
+    out = t["cause_class"].where(t["cause_class"].isin({c.name for c in vocab.classes}), "")
+    for text in (t["cause"], t["diagnosed_fault"] + "|" + t["reported_fault"]):
         for c in vocab.classes:
-            if not c.keywords:
-                continue
-            hit = (out == "") & text.str.contains("|".join(map(re.escape, c.keywords)), regex=True)
-            out = out.mask(hit, c.name)
+            if c.keywords:
+                hit = (out == "") & text.str.contains("|".join(map(re.escape, c.keywords)), regex=True)
+                out = out.mask(hit, c.name)
     return out.mask(out == "", vocab.unknown_class)
 
 
-def fault_names(frame: pd.DataFrame, vocab: Vocab) -> pd.Series:
-    """Each order's fault as a name of the fault list (其 diagnosed fault, else the reported one);
-    text that matches no name or synonym stays as typed (spaces removed)."""
-    cat = _col(frame["category"])
-    out = pd.Series("", index=frame.index, dtype=object)
-    terms = sorted(((t, f) for f in vocab.faults for t in {norm(f.name), *f.synonyms} if t),
+def classify(frame: pd.DataFrame, vocab: Vocab) -> pd.Series:
+    """Each order's cause class: the chosen 原因类别, else the first class whose keyword is in
+    原因分析, else in 现场确诊故障 / 报修故障, else the unknown class."""
+    return _on_unique(frame, ("cause_class", "cause", "diagnosed_fault", "reported_fault"),
+                      lambda t: _classify(t, vocab))
+
+
+def _faults(t: pd.DataFrame, vocab: Vocab) -> pd.Series:
+    out = pd.Series("", index=t.index, dtype=object)
+    terms = sorted(((term, f) for f in vocab.faults for term in {norm(f.name), *f.synonyms} if term),
                    key=lambda p: -len(p[0]))
-    for source in ("diagnosed_fault", "reported_fault"):
-        text = _col(frame[source])
-        for term, f in terms:
-            scope = (cat == norm(f.category)) if f.category else pd.Series(True, index=frame.index)
-            hit = (out == "") & scope & text.str.contains(term, regex=False)
-            out = out.mask(hit, f.name)
-    typed = _col(frame["diagnosed_fault"]).where(lambda s: s != "", _col(frame["reported_fault"]))
+    for exact in (True, False):              # a whole name or synonym first, then one inside the text
+        for source in ("diagnosed_fault", "reported_fault"):
+            for term, f in terms:
+                scope = (t["category"] == norm(f.category)) if f.category else True
+                found = (t[source] == term) if exact else t[source].str.contains(term, regex=False)
+                out = out.mask((out == "") & scope & found, f.name)
+    typed = t["diagnosed_fault"].where(t["diagnosed_fault"] != "", t["reported_fault"])
     return out.mask(out == "", typed).mask(lambda s: s == "", "(未填故障)")
+
+
+def fault_names(frame: pd.DataFrame, vocab: Vocab) -> pd.Series:
+    """Each order's fault as a name of the fault list (its 现场确诊故障, else its 报修故障, matched
+    by name or synonym within its category); text matching nothing stays as typed (no spaces)."""
+    return _on_unique(frame, ("category", "diagnosed_fault", "reported_fault"), lambda t: _faults(t, vocab))
 
 
 def _header_at(rows, headers) -> int | None:

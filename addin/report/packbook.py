@@ -3,6 +3,7 @@
 Sheets: 分析 (the department's tables, native charts beside them, page breaks planned
 so no chart or table start is cut — sheetpages), 服务单明细 (table 7-28 of
 the orders it acts on; customer names masked unless the department may see full data),
+故障明细 (each failure the department looks at with its feedback item or 单次 — report/detail.py),
 结算明细 for the service role (what an audit of the factory claim needs), and 改进回复 (one
 row per feedback item, this month's and earlier unanswered ones; the department fills the
 yellow columns and sends the file back; the other columns are protected).
@@ -23,6 +24,7 @@ from addin.report.xlsxout import ROW_PT, formats, row_points, write_728, write_t
 SHEET_ANALYSIS = "分析"
 SHEET_ORDERS = "服务单明细"
 SHEET_SETTLEMENT = "结算明细"
+SHEET_DETAIL = "故障明细"
 REPLY_ROW_PT = 45.0
 SETTLEMENT_COLS = (("order_no", "服务单编号", "text"), ("customer", "客户名称", "text"), ("phone", "联系电话", "text"),
                    ("address", "地址", "text"), ("category", "产品类型", "text"), ("model", "产品型号", "text"),
@@ -85,14 +87,17 @@ def _reply_sheet(book, ws, items, carried, f) -> None:
 
 
 def write_pack(path: Path, *, title: str, tables, orders_728: Table, marked, settlement: Table | None,
-               items, carried) -> Path:
-    """Write one department pack atomically. `items`: (id, text, due) tuples."""
+               items, carried, detail: Table | None = None) -> Path:
+    """Write one department pack atomically. `items`: (id, text, due) tuples; `detail`: the
+    故障明细 table (addin.report.detail), a wide list like 结算明细."""
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         f = formats(book)
         _analysis(book, book.add_worksheet(SHEET_ANALYSIS), tables, f, title)
         write_728(book.add_worksheet(SHEET_ORDERS), orders_728, f,
                   title + " 服务单明细", marked_rows=marked)
+        if detail is not None:
+            _settlement(book.add_worksheet(SHEET_DETAIL), detail, f)
         if settlement is not None:
             _settlement(book.add_worksheet(SHEET_SETTLEMENT), settlement, f)
         _reply_sheet(book, book.add_worksheet(REPLY_SHEET), items, carried, f)

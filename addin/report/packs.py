@@ -20,7 +20,8 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from addin import assets
 from addin.report import charts
 from addin.book.files import atomic_dir
-from addin.report.items import ROLE_CHARTS, ROLE_TABLES, items_for, role_of
+from addin.report.detail import detail_table
+from addin.report.items import ROLE_CHARTS, ROLE_TABLES, raised_for, role_of
 from addin.report.packbook import settlement_table, write_pack
 from addin.report.privacy import mask_frame
 from addin.report.replies import Ledger, dept_code, due_date, ledger_path
@@ -89,19 +90,6 @@ def _section(table: Table, image: str | None) -> dict:
             "image": image, "more": max(0, len(table.rows) - HTML_ROWS)}
 
 
-def _png(key: str, table: Table, path: Path) -> Path:
-    rows = [r for r in table.rows if r[0] not in ("合计", "其他")]
-    if key == "pareto":
-        return charts.pareto_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows], [r[2] for r in rows])
-    if key == "model_batches":
-        return charts.bar_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows[:12]],
-                                [r[2] for r in rows[:12]], ylabel="故障单数", horizontal=True)
-    if key == "batches":
-        return charts.bar_chart(path, table.title, [r[0] for r in rows], [r[1] for r in rows], ylabel="故障单数")
-    return charts.stacked_chart(path, table.title, [r[0] for r in rows],
-                                {"按时": [r[3] for r in rows], "超时": [r[4] for r in rows]})
-
-
 def _template_source(name: str) -> str | None:
     """A template's text from the package data (None: jinja2 reports it as not found)."""
     source = assets.templates().joinpath(name)
@@ -126,18 +114,21 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     settings, month = wb.settings, summary.month
     role, code = role_of(dept.name), dept_code(dept.name)
     due = due_date(month, settings.send_day, settings.reply_days)
-    found = items_for(dept.name, summary)
+    raised = raised_for(dept.name, summary, ledger.answered_keys(dept.name, month))
+    found = [r.item for r in raised]
     ids = ledger.register(month, dept.name, found, due)
     carried = ledger.open_items(dept.name, month, send_date(month, settings.send_day))
+    detail = detail_table(mask_frame(summary.orders, dept.full_customer_data), role, raised, ids)
     tables = [summary.kpis[k] for k in ROLE_TABLES[role] if k in summary.kpis]
     images, sections = {}, []
     for t in tables:
         cid = None
         if t.key in ROLE_CHARTS[role]:
             cid = f"{code.lower()}-{t.key}"
-            _png(t.key, t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
+            charts.table_png(t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
             images[cid] = final / "图表" / f"{_safe(dept.name)}_{t.key}.png"
         sections.append(_section(t, cid))
+    sections.append(_section(detail, None))
     orders = summary.orders if role == "service" else summary.orders[summary.orders["is_failure"]]
     shown = mask_frame(orders, dept.full_customer_data)
     name = f"{summary.label}_售后反馈_{_safe(dept.name)}.xlsx"
@@ -145,7 +136,7 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     write_pack(tmp / name, title=title, tables=tables, orders_728=table_728(orders, shown["customer"]),
                marked={i for i, bad in enumerate(orders["has_error"]) if bad},
                settlement=settlement_table(shown) if role == "service" else None,
-               items=[(i, it.text, due) for i, it in zip(ids, found)], carried=carried)
+               items=[(i, it.text, due) for i, it in zip(ids, found)], carried=carried, detail=detail)
     html = env.get_template("pack.html.j2").render(
         subject=title, department=dept.name, dealer=settings.dealer_name, label=summary.label,
         totals=summary.totals, attachment=name, due=due.isoformat(), sections=sections,
@@ -172,7 +163,8 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> Month
     folder = Path(out_dir) if out_dir is not None else Path(wb.path).parent / "reports" / month
     _check_folder(folder, Path(wb.path) if wb.path else None)
     summary = summarize(wb.orders.frame, fees, month, policy=wb.policy, settings=wb.settings,
-                        issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet)
+                        issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet,
+                        vocab=getattr(wb, "vocab", None))
     ledger = Ledger(ledger_path(wb.path))
     summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)})
     env = _environment()

@@ -21,8 +21,8 @@ from addin.report.xlsxout import ROW_PT, formats, table_widths, write_728, write
 SHEET_728 = "售后服务统计表"
 SHEET_KPI = "KPI指标"
 SHEET_PROBLEMS = "待解决问题"
-KPI_ORDER = ("by_type", "warranty", "fees", "promise", "satisfaction", "replies", "repeats", "pareto",
-             "batches", "model_batches", "early")
+KPI_ORDER = ("by_type", "warranty", "fees", "promise", "satisfaction", "replies", "repeats", "causes", "pareto",
+             "batches", "model_batches", "early", "rates", "trend")
 
 
 def stats_filename(summary: MonthSummary) -> str:

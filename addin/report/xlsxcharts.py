@@ -37,17 +37,12 @@ def _drawable(key: str, table: Table) -> bool:
 
 
 def _bar(book, ws, sheet, p, key, table, rows, label_col):
-    """Horizontal bars, first table row on top. The Pareto's labels are "型号 故障", written
-    into the hidden column `label_col` (a two-level category axis prints sideways)."""
+    """Horizontal bars, first table row on top: categories from the table's first column,
+    counts from its count column (the Pareto's 故障单数, a batch table's 故障单数); a 其他 row grey."""
     n = rows[1] - rows[0] + 1
     ch = book.add_chart({"type": "bar"})
-    cats, val = 0, 1
-    if key == "pareto":
-        for i, r in enumerate(table.rows):
-            ws.write_string(p.first + i, label_col, " ".join(str(v) for v in r[:2] if v), None)
-        cats, val = (label_col - p.col, label_col - p.col), 2
-        ch.show_hidden_data()
-    rest = [None] * (n - 1) + [{"fill": {"color": "#A6A6A6"}}] if table.rows[-1][0] == "其他" else None
+    cats, val = 0, (2 if key == "pareto" else 1)
+    rest = [None] * (n - 1) + [{"fill": {"color": "#A6A6A6"}}] if str(table.rows[-1][0]).startswith("其他") else None
     ch.add_series(_series(sheet, p, cats, val, "故障单数", rows, data_labels={"value": True, "font": FONT},
                           gap=60, points=rest))
     ch.set_y_axis({"reverse": True, "num_font": FONT})
