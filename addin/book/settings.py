@@ -50,6 +50,7 @@ class Settings:
     settlement_model: str = "按单结算"
     annual_sales: Decimal = Decimal(0)     # yuan, for the lump-sum comparison
     lump_sum_rate: Decimal = Decimal("0.02")  # share of annual sales the factory pays
+    mail_when_no_items: bool = False        # a department with no items: a short mail, or none
     departments: tuple[Department, ...] = DEFAULT_DEPARTMENTS
 
     def department(self, name: str) -> Department | None:
@@ -71,6 +72,7 @@ KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("结算方式", "settlement_model", "model", "按单结算 / 包干"),
     ("年销售额(元)", "annual_sales", "money", "包干结算时用于对比"),
     ("包干比例", "lump_sum_rate", "rate", "厂家按年销售额拨付售后费用的比例,如 0.02"),
+    ("无事项时也发送", "mail_when_no_items", "yesno", "某部门本月没有需要回复的事项时:是 = 发一封简短通知;否 = 不发"),
 )
 DEPT_HEADERS = ("部门", "收件邮箱(多个用分号隔开)", "可见客户完整信息")
 
@@ -80,6 +82,8 @@ def settings_rows(settings: Settings) -> list[tuple]:
     rows = [("项目", "内容", "说明")]
     for label, attr, kind, note in KEYS:
         value = getattr(settings, attr)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
         rows.append((label, float(value) if isinstance(value, Decimal) else value, note))
     return rows
 
@@ -118,6 +122,10 @@ def _convert(kind: str, raw: str):
         if d < 0:
             raise ValueError("不能是负数")
         return d
+    if kind == "yesno":
+        if raw not in ("是", "否"):
+            raise ValueError("请填 是 / 否 之一")
+        return raw == "是"
     choices = {"tier": ("省会", "地级市", "县城", "乡镇"), "security": SECURITIES,
                "model": SETTLEMENT_MODELS}[kind]
     value = raw.lower() if kind == "security" else raw

@@ -85,7 +85,8 @@ def write_table_sheet(wb, styles: Styles, name: str, headers, rows, widths) -> N
     ws.freeze_panes(1, 0)
 
 
-_SETTING_LISTS = {"默认城市级别": CITY_TIERS, "SMTP加密方式": SECURITIES, "结算方式": SETTLEMENT_MODELS}
+_SETTING_LISTS = {"默认城市级别": CITY_TIERS, "SMTP加密方式": SECURITIES, "结算方式": SETTLEMENT_MODELS,
+                  "无事项时也发送": YES_NO}
 
 
 def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:

@@ -140,11 +140,13 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     html = env.get_template("pack.html.j2").render(
         subject=title, department=dept.name, dealer=settings.dealer_name, label=summary.label,
         totals=summary.totals, attachment=name, due=due.isoformat(), sections=sections,
+        short=not (found or carried),
         items=[{"id": i, "text": it.text, "due": due.isoformat()} for i, it in zip(ids, found)],
         carried=[{"id": c.id, "month": c.month, "text": c.text, "due": c.due.isoformat()} for c in carried],
         privacy_note=("本邮件及附件含客户完整信息,仅供结算审核使用,请勿外传。" if dept.full_customer_data
                       else "客户姓名已脱敏;客户电话、地址不随本反馈包发送。"),
         sent_on=send_date(month, settings.send_day).isoformat())
+    images = images if (found or carried) else {}          # the short mail shows no chart
     return DeptPack(dept, final / name, html, images, ids, title, [c.id for c in carried])
 
 
@@ -154,9 +156,10 @@ def replies_table(ledger: Ledger, month: str, settings) -> Table:
                  "未到期", "回复率"), ("text", "int", "int", "int", "int", "pct"), tuple(rows))
 
 
-def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> MonthReport:
+def build_month(wb, month: str, out_dir: Path | None = None, fees=None, ledger_file: Path | None = None) -> MonthReport:
     """Build the month's statistics workbook and department packs (see module docstring).
-    `fees`: the result of fees.compute(wb) when the caller already has it (else computed)."""
+    `fees`: the result of fees.compute(wb) when the caller already has it (else computed);
+    `ledger_file`: the reply ledger to use instead of the one beside the workbook (a dry run's copy)."""
     from addin.rules.fees import compute
     month = month_key(month)
     fees = compute(wb) if fees is None else fees
@@ -165,7 +168,7 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> Month
     summary = summarize(wb.orders.frame, fees, month, policy=wb.policy, settings=wb.settings,
                         issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet,
                         vocab=getattr(wb, "vocab", None))
-    ledger = Ledger(ledger_path(wb.path))
+    ledger = Ledger(ledger_file or ledger_path(wb.path))
     summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)})
     env = _environment()
     with atomic_dir(folder) as tmp:
