@@ -56,8 +56,8 @@ def test_html_is_escaped_and_strict(report, tmp_path):
     env = _environment()
     with pytest.raises(UndefinedError):
         env.get_template("pack.html.j2").render(subject="x")
-    path = write_workbook(tmp_path / "b.xlsx", extra={"reported_fault": ["<b>坏</b>", *[None] * 7],
-                                                      "diagnosed_fault": [None] * 8})
+    path = write_workbook(tmp_path / "b.xlsx", extra={"diagnosed_fault": ["<b>坏</b>压缩机不启动",
+                                                                         "压缩机不启动", *[None] * 6]})
     out = build_month(load_workbook(path), "2026-10", tmp_path / "out")
     rd = next(p for p in out.packs if p.department.name == "研发部")
     assert "&lt;b&gt;坏&lt;/b&gt;" in rd.html and "<b>坏</b>" not in rd.html

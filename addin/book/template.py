@@ -55,12 +55,13 @@ def build_template(path: Path | str, *, policy: Policy = Policy(),
 
 
 def write_workbook(path: Path | str, orders=(), settings: Settings = Settings(),
-                   policy: Policy = Policy()) -> Path:
+                   policy: Policy = Policy(), sales=()) -> Path:
     """Write the dealer workbook with `orders` as data rows of 服务单 (row 2 onward).
 
     Each order is a dict: field name of columns.COLUMNS (or a computed header) → value;
     str, int/float/Decimal, date/datetime or None. Strings are always written as text
-    (a comment starting with '=' stays text, a phone keeps its leading zero)."""
+    (a comment starting with '=' stays text, a phone keeps its leading zero). `sales`: rows of
+    the 销售台账 sheet (month, model, units[, production month])."""
     path = Path(path)
     orders = list(orders)
     with atomic_path(path) as tmp:
@@ -71,7 +72,7 @@ def write_workbook(path: Path | str, orders=(), settings: Settings = Settings(),
         write_help_sheet(wb, styles)
         write_settings_sheet(wb, styles, settings)
         _policy_sheets(wb, styles, policy)
-        write_vocab_sheets(wb, styles)
+        write_vocab_sheets(wb, styles, sales)
         write_conf_sheet(wb, styles)
         wb.close()
     return path

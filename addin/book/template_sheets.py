@@ -125,14 +125,14 @@ def _list_name(wb, name: str, sheet: str, col: str) -> None:
     wb.define_name(name, f"=OFFSET('{sheet}'!${col}$2,0,0,MAX(1,COUNTA('{sheet}'!${col}:${col})-1),1)")
 
 
-def write_vocab_sheets(wb, styles: Styles) -> None:
-    """原因分类, 故障代码 (defaults of addin.book.vocab) and an empty 销售台账 with its headers."""
+def write_vocab_sheets(wb, styles: Styles, sales=()) -> None:
+    """原因分类, 故障代码 (defaults of addin.book.vocab) and 销售台账 (empty in the template)."""
     write_table_sheet(wb, styles, CAUSE_SHEET, CAUSE_HEADERS, class_rows(), (14, 12, 60, 40))
     wb.get_worksheet_by_name(CAUSE_SHEET).data_validation(1, 1, 200, 1, {
         "validate": "list", "source": list(GROUPS), "input_title": "归属",
         "input_message": "产品质量:给质量、研发、生产部;服务过程:给售后服务部;其余不作为事项"})
     write_table_sheet(wb, styles, FAULT_SHEET, FAULT_HEADERS, fault_rows(), (10, 10, 16, 60))
-    write_table_sheet(wb, styles, SALES_SHEET, SALES_HEADERS, [], (10, 16, 10, 16))
+    write_table_sheet(wb, styles, SALES_SHEET, SALES_HEADERS, list(sales), (10, 16, 10, 16))
     wb.get_worksheet_by_name(SALES_SHEET).write_comment(0, 3, "可选:销售系统导出里有生产批次时填写,"
                                                           "用于计算批次故障率", {"author": "aftersales"})
     _list_name(wb, CAUSE_LIST_NAME, CAUSE_SHEET, "A")

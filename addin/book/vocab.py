@@ -53,14 +53,15 @@ class Fault:
 
 
 DEFAULT_CLASSES: tuple[CauseClass, ...] = (
-    CauseClass("非故障", NONE, ("咨询", "情况属实", "正常现象", "无故障", "未发现故障", "未见异常", "使用指导", "讲解",
+    CauseClass("非故障", NONE, ("咨询", "情况属实", "非质量问题", "正常现象", "无故障", "未发现故障", "未见异常", "使用指导", "讲解",
                              "设置问题", "操作指导"), "不是产品故障,不作为反馈事项"),
     CauseClass("运输仓储", SERVICE, ("运输", "磕碰", "搬运", "仓储", "到货", "跌落", "压坏", "外包装"),
                "送货、仓储造成的损坏:经销商和物流的改进事项"),
     CauseClass("安装问题", SERVICE, ("安装", "接线错误", "未调平", "移机", "排水管", "管路连接"),
                "安装不当:经销商自己的改进事项"),
     CauseClass("用户使用/环境", USER, ("电压", "雷击", "进水", "受潮", "鼠咬", "老鼠", "虫", "蟑螂", "误操作",
-                                  "使用不当", "人为", "灰尘", "脏堵", "水质"), "使用或环境造成,不作为厂家事项"),
+                                  "使用不当", "人为", "灰尘", "脏堵", "水质", "水压", "水垢", "油污", "偏心",
+                                  "拉链", "杂物", "残渣", "硬币", "摔", "未清洗", "未保养", "客户更换"), "使用或环境造成,不作为厂家事项"),
     CauseClass("制造工艺", QUALITY, ("虚焊", "焊接", "装配", "漏装", "松脱", "松动", "接插件", "工艺", "来料", "批次"),
                "生产、装配造成:生产部和质量部"),
     CauseClass("设计缺陷", QUALITY, ("设计", "结构", "软件", "程序缺陷", "散热不良"), "设计造成:研发部"),
@@ -153,8 +154,8 @@ def _faults(t: pd.DataFrame, vocab: Vocab) -> pd.Series:
     out = pd.Series("", index=t.index, dtype=object)
     terms = sorted(((term, f) for f in vocab.faults for term in {norm(f.name), *f.synonyms} if term),
                    key=lambda p: -len(p[0]))
-    for exact in (True, False):              # a whole name or synonym first, then one inside the text
-        for source in ("diagnosed_fault", "reported_fault"):
+    for source in ("diagnosed_fault", "reported_fault"):
+        for exact in (True, False):          # a whole name or synonym first, then one inside the text
             for term, f in terms:
                 scope = (t["category"] == norm(f.category)) if f.category else True
                 found = (t[source] == term) if exact else t[source].str.contains(term, regex=False)

@@ -198,7 +198,7 @@ def chart_data(table) -> dict:
     """What the PNG of a KPI table draws, taken from the table's own rows (no other counting):
     {"kind", "labels", "series": {name: values}, "cumulative"?}. The 合计 row is left out."""
     rows = [r for r in table.rows if r[0] != "合计"]
-    if table.key == "pareto":
+    if table.key.startswith("pareto"):
         return {"kind": "pareto", "labels": [r[0] for r in rows], "series": {"故障单数": [r[2] for r in rows]},
                 "cumulative": [r[4] for r in rows]}
     if table.key == "model_batches":
@@ -212,7 +212,7 @@ def chart_data(table) -> dict:
 
 
 def table_png(table, path: Path) -> Path:
-    """The PNG of a KPI table (pareto, model_batches, batches, promise), drawn from chart_data."""
+    """The PNG of a KPI table (pareto*, model_batches, batches, promise), drawn from chart_data."""
     d = chart_data(table)
     name, values = next(iter(d["series"].items()))
     if d["kind"] == "pareto":

@@ -34,13 +34,14 @@ REPEAT = 2                      # a fault of a model, early failures, service ca
 ROLES = (("rd", ("研发", "技术")), ("quality", ("质量", "品质", "品管")), ("production", ("生产", "制造")),
          ("service", ("服务", "售后")))
 ROLE_TABLES = {
-    "rd": ("pareto", "trend", "early", "rates", "repeats"),
-    "quality": ("model_batches", "trend", "rates", "early", "batches", "repeats"),
-    "production": ("batches", "model_batches", "trend"),
+    "rd": ("pareto_quality", "early", "rates", "repeats"),
+    "quality": ("model_batches", "rates", "early", "batches", "repeats"),
+    "production": ("batches", "model_batches"),
     "service": ("causes", "promise", "fees", "satisfaction", "warranty", "repeats"),
     "general": ("by_type", "pareto", "promise"),
 }
-ROLE_CHARTS = {"rd": ("pareto",), "quality": ("model_batches",), "production": ("batches",),
+ROLE_SHEETS = {"rd": ("trend",), "quality": ("trend",), "production": ("trend",)}   # own sheets (wide)
+ROLE_CHARTS = {"rd": ("pareto_quality",), "quality": ("model_batches",), "production": ("batches",),
                "service": ("promise",), "general": ("pareto",)}
 
 

@@ -139,11 +139,11 @@ def _main(values) -> str:
     return "、".join(f"{k}" for k in counts.index[:3])
 
 
-def pareto(orders: pd.DataFrame) -> Table:
-    """Faults (grouped by the fault list) of the failures that are faults at all (not 非故障):
-    the faults that make up 80 % and every repeated one (at most 20 rows), the rest in one 其他
-    row that names them."""
-    fails = orders[orders["is_failure"] & (orders["cause_group"] != NONE)]
+def pareto(orders: pd.DataFrame, quality_only: bool = False) -> Table:
+    """Faults (grouped by the fault list) of the failures that are faults at all (not 非故障;
+    `quality_only`: of product quality, for R&D): the faults that make up 80 % and every
+    repeated one (at most 20 rows), the rest in one 其他 row that names them."""
+    fails = orders[orders["is_quality"] if quality_only else orders["is_failure"] & (orders["cause_group"] != NONE)]
     g = (fails.groupby("fault").agg(n=("order_no", "size"), cls=("cause_class", _main), models=("model", _main))
          .reset_index().sort_values(["n", "fault"], ascending=[False, True], kind="stable"))
     total = len(fails)
@@ -161,9 +161,12 @@ def pareto(orders: pd.DataFrame) -> Table:
     for f, c, n, m in rows:
         running += n
         out.append((f, c, n, _share(n, total), _share(running, total), m))
-    return Table("pareto", "故障帕累托(按故障,同义写法已归并)", ("故障", "原因类别", "故障单数", "占比", "累计占比",
-                 "主要型号"), ("text", "text", "int", "pct", "pct", "text"), tuple(out),
-                 f"分母:本月维修、退换货单中不属于“非故障”的 {total} 单;故障按“故障代码”表归并。")
+    whose = "原因归属“产品质量”的" if quality_only else "不属于“非故障”的"
+    return Table("pareto_quality" if quality_only else "pareto",
+                 ("产品质量" if quality_only else "") + "故障帕累托(按故障,同义写法已归并)",
+                 ("故障", "原因类别", "故障单数", "占比", "累计占比", "主要型号"),
+                 ("text", "text", "int", "pct", "pct", "text"), tuple(out),
+                 f"分母:本月维修、退换货单中{whose} {total} 单;故障按“故障代码”表归并。")
 
 
 def causes(orders: pd.DataFrame, vocab) -> Table:
@@ -185,7 +188,7 @@ def _early_counts(df: pd.DataFrame):
 
 
 EARLY_HEADERS = ("购买15天内", "购买一年内(含15天内)", "无购买日期")
-QUALITY_NOTE = "只统计原因类别归属“产品质量”的维修、退换货单(运输、安装、使用原因和非故障不计入)。"
+QUALITY_NOTE = "只计原因归属“产品质量”的单(运输、安装、使用原因和非故障不计入)。"
 
 
 def batches(orders: pd.DataFrame) -> Table:
@@ -244,7 +247,7 @@ def _str(v):
 def all_kpis(orders, policy, settings, issues, sheet, unplaced, vocab) -> dict[str, Table]:
     summary, detail = problems(orders, issues, sheet, unplaced)
     tables = (by_type(orders, policy), warranty(orders), fees(orders, policy, settings), promise(orders, policy),
-              satisfaction(orders), repeats(orders), causes(orders, vocab), pareto(orders), batches(orders),
+              satisfaction(orders), repeats(orders), causes(orders, vocab), pareto(orders), pareto(orders, True), batches(orders),
               model_batches(orders), early(orders), summary, detail)
     return {t.key: t for t in tables}
 

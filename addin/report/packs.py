@@ -21,7 +21,7 @@ from addin import assets
 from addin.report import charts
 from addin.book.files import atomic_dir
 from addin.report.detail import detail_table
-from addin.report.items import ROLE_CHARTS, ROLE_TABLES, raised_for, role_of
+from addin.report.items import ROLE_CHARTS, ROLE_SHEETS, ROLE_TABLES, raised_for, role_of
 from addin.report.packbook import settlement_table, write_pack
 from addin.report.privacy import mask_frame
 from addin.report.replies import Ledger, dept_code, due_date, ledger_path
@@ -128,7 +128,8 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
             charts.table_png(t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
             images[cid] = final / "图表" / f"{_safe(dept.name)}_{t.key}.png"
         sections.append(_section(t, cid))
-    sections.append(_section(detail, None))
+    sheets = [summary.kpis[k] for k in ROLE_SHEETS.get(role, ()) if k in summary.kpis] + [detail]
+    sections += [_section(t, None) for t in sheets]
     orders = summary.orders if role == "service" else summary.orders[summary.orders["is_failure"]]
     shown = mask_frame(orders, dept.full_customer_data)
     name = f"{summary.label}_售后反馈_{_safe(dept.name)}.xlsx"
@@ -136,7 +137,7 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     write_pack(tmp / name, title=title, tables=tables, orders_728=table_728(orders, shown["customer"]),
                marked={i for i, bad in enumerate(orders["has_error"]) if bad},
                settlement=settlement_table(shown) if role == "service" else None,
-               items=[(i, it.text, due) for i, it in zip(ids, found)], carried=carried, detail=detail)
+               items=[(i, it.text, due) for i, it in zip(ids, found)], carried=carried, lists=sheets)
     html = env.get_template("pack.html.j2").render(
         subject=title, department=dept.name, dealer=settings.dealer_name, label=summary.label,
         totals=summary.totals, attachment=name, due=due.isoformat(), sections=sections,

@@ -70,15 +70,16 @@ def rates(orders: pd.DataFrame, sales: pd.DataFrame | None, month: str) -> Table
     per = pd.DataFrame({"n": q.groupby("model").size(),
                         "early": q[(d >= 0) & (d <= 15)].groupby("model").size()})
     per = per.join(model_sales(sales, month), how="outer").fillna(0).astype(int)
-    per = per[(per["n"] > 0) | (per["sold_month"] > 0)].sort_index()
+    quiet = int(((per["n"] == 0) & (per["sold_month"] > 0)).sum())
+    per = per[per["n"] > 0].sort_index()
     rows = [(m, int(r.n), int(r.early), int(r.sold_month), int(r.sold_12), _share(r.n, r.sold_12),
              _share(r.early, r.sold_month)) for m, r in per.iterrows()]
     rows.sort(key=lambda r: (-(r[5] or 0), -r[1], r[0]))
     return Table("rates", "故障率(产品质量故障 ÷ 销量,按型号)", ("产品型号", "本月故障单", "其中购买15天内",
                  "本月销量", "近12个月销量", "故障率", "15天内故障率"),
                  ("text", "int", "int", "int", "int", "pct", "pct"), tuple(rows),
-                 "故障率 = 本月产品质量故障单 ÷ 近12个月销量;15天内故障率 = 本月购买15天内的故障单 ÷ 本月销量。"
-                 "销量来自“销售台账”;只统计原因类别归属“产品质量”的维修、退换货单。")
+                 "故障率 = 本月产品质量故障 ÷ 近12个月销量;15天内故障率 = 15天内故障 ÷ 本月销量(销售台账)。"
+                 + (f"另有 {quiet} 个有销量的型号本月无故障。" if quiet else ""))
 
 
 def monthly_counts(history: pd.DataFrame, keys: list[str], month: str) -> pd.DataFrame:
