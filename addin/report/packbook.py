@@ -73,7 +73,7 @@ def _sparklines(ws, p, table: Table, f) -> None:
 
 def _reply_sheet(book, ws, items, carried, f) -> None:
     """改进回复: 编号, 反馈事项, 回复期限 locked; the department's four columns unlocked."""
-    widths = (16, 50, 12, 40, 10, 14, 30)
+    widths = (16, 64, 12, 36, 10, 14, 26)          # 反馈事项: one sentence with its reasons and orders
     ws.set_row(0, row_points(REPLY_HEADERS, widths))
     for j, (h, w) in enumerate(zip(REPLY_HEADERS, widths)):
         ws.write_string(0, j, h, f["header"])
