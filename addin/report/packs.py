@@ -110,9 +110,23 @@ def _check_folder(folder: Path, wb_path: Path | None) -> None:
                                             "请另选一个新的或空的文件夹。")
 
 
+def _mail_sections(tables, sheets, role: str, dept: Department, tmp: Path, final: Path):
+    """The mail body's sections (the 分析 tables, then the wide lists) and the PNG charts
+    (drawn from the tables themselves) as {cid: final path}."""
+    images, sections = {}, []
+    for t in tables:
+        cid = None
+        if t.key in ROLE_CHARTS[role]:
+            cid = f"{dept_code(dept.name).lower()}-{t.key}"
+            charts.table_png(t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
+            images[cid] = final / "图表" / f"{_safe(dept.name)}_{t.key}.png"
+        sections.append(_section(t, cid))
+    return images, sections + [_section(t, None) for t in sheets]
+
+
 def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledger: Ledger) -> DeptPack:
     settings, month = wb.settings, summary.month
-    role, code = role_of(dept.name), dept_code(dept.name)
+    role = role_of(dept.name)
     due = due_date(month, settings.send_day, settings.reply_days)
     raised = raised_for(dept.name, summary, ledger.answered_keys(dept.name, month))
     found = [r.item for r in raised]
@@ -120,16 +134,8 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     carried = ledger.open_items(dept.name, month, send_date(month, settings.send_day))
     detail = detail_table(mask_frame(summary.orders, dept.full_customer_data), role, raised, ids)
     tables = [summary.kpis[k] for k in ROLE_TABLES[role] if k in summary.kpis]
-    images, sections = {}, []
-    for t in tables:
-        cid = None
-        if t.key in ROLE_CHARTS[role]:
-            cid = f"{code.lower()}-{t.key}"
-            charts.table_png(t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
-            images[cid] = final / "图表" / f"{_safe(dept.name)}_{t.key}.png"
-        sections.append(_section(t, cid))
     sheets = [summary.kpis[k] for k in ROLE_SHEETS.get(role, ()) if k in summary.kpis] + [detail]
-    sections += [_section(t, None) for t in sheets]
+    images, sections = _mail_sections(tables, sheets, role, dept, tmp, final)
     orders = summary.orders if role == "service" else summary.orders[summary.orders["is_failure"]]
     shown = mask_frame(orders, dept.full_customer_data)
     name = f"{summary.label}_售后反馈_{_safe(dept.name)}.xlsx"
