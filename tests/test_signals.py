@@ -142,3 +142,20 @@ def test_an_answered_item_still_failing_is_raised_again_and_says_so(make_book, a
     items = _kinds(november["质量部"], wb)
     assert len(items) == 1
     assert f"2026-10 已回复改进措施({october['质量部'].item_ids[0]}),本月仍有 1 单" in items[0][1]
+
+
+def test_the_annotated_copy_offers_the_cause_class_and_fault_dropdowns(tmp_path):
+    from click.testing import CliRunner
+
+    from addin.book.columns import FIELDS
+    from addin.book.template import write_workbook
+    from addin.cli.check import command as check_command
+    order = {**dict.fromkeys(FIELDS), "order_no": "FW1", "service_type": "维修", "customer": "张伟", "category": "空调"}
+    source = write_workbook(tmp_path / "服务单.xlsx", [order])
+    out = tmp_path / "标注.xlsx"
+    CliRunner().invoke(check_command, [str(source), "--annotate", str(out)])
+    ws = openpyxl.load_workbook(out)["服务单"]
+    header = {c.value: c.column_letter for c in ws[1]}
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists[header["原因类别"] + "2"] == "原因类别列表"
+    assert lists[header["现场确诊故障"] + "2"] == "故障名称列表"

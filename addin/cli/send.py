@@ -41,12 +41,13 @@ def _check_month(month: str, force: bool) -> None:
 
 
 @click.command(help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
-                    "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。\n\n"
+                    "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。"
+                    "没有服务单的月份不发送;没有反馈事项的部门不发送(设置“无事项时也发送”为“是”时发简短通知)。\n\n"
                     "退出码:0 完成,1 有失败或待确认,2 工作簿无法读取。\n\n"
                     "例:aftersales send 服务单.xlsx --month 2026-10 --dry-run")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--month", required=True, help="月份,如 2026-10")
-@click.option("--dry-run", is_flag=True, help="只显示将发给谁、什么内容,不发送")
+@click.option("--dry-run", is_flag=True, help="只显示将发给谁、什么内容,不发送,也不在工作簿旁写任何文件")
 @click.option("--force", is_flag=True, help="有意重发:已发送过的部门也再发一次")
 @click.option("--department", "departments", multiple=True, help="只处理这个部门(可重复)")
 @click.option("--unknown", type=click.Choice(["received", "resend"]),

@@ -178,8 +178,7 @@ def causes(orders: pd.DataFrame, vocab) -> Table:
     rows.append(("合计", "", len(fails), _share(len(fails), len(fails)), ""))
     return Table("causes", "故障原因类别(维修、退换货)", ("原因类别", "归属", "单数", "占比", "主要型号"),
                  ("text", "text", "int", "pct", "text"), tuple(rows),
-                 "归属“产品质量”的单反馈给质量、研发、生产部;“服务过程”(运输、安装)是经销商和物流自己的改进事项;"
-                 "类别由“原因分类”表的关键词判断,服务单“原因类别”列选了的以所选为准。")
+                 "“产品质量”反馈给质量、研发、生产部;“服务过程”(运输、安装)是经销商自己的改进事项。")
 
 
 def _early_counts(df: pd.DataFrame):
