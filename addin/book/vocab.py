@@ -121,16 +121,15 @@ def split_words(v) -> tuple[str, ...]:
     return tuple(w for w in (norm(p) for p in re.split(r"[、,,;;/|]", str(v or ""))) if w)
 
 
-def _col(series: pd.Series) -> pd.Series:
-    return series.astype(object).map(norm)
-
-
 def _on_unique(frame: pd.DataFrame, cols, compute) -> pd.Series:
-    """`compute` on the distinct combinations of `cols` only (free text repeats a lot), mapped back."""
-    keys = pd.DataFrame({c: _col(frame[c]) if c in frame else "" for c in cols}, index=frame.index)
-    uniq = keys.drop_duplicates()
-    result = pd.Series(compute(uniq.reset_index(drop=True)).values, index=pd.MultiIndex.from_frame(uniq))
-    return pd.Series(result.reindex(pd.MultiIndex.from_frame(keys)).values, index=frame.index, dtype=object)
+    """`compute` on the distinct combinations of `cols` only (free text repeats a lot: a year of
+    100,000 orders has a few thousand), normalised (`norm`) there, mapped back to every row."""
+    raw = pd.DataFrame({c: frame[c].astype(object) if c in frame else None for c in cols},
+                       index=frame.index).fillna("").astype(str)
+    codes, uniq = pd.MultiIndex.from_frame(raw).factorize()
+    keys = pd.DataFrame({c: [norm(v) for v in uniq.get_level_values(i)] for i, c in enumerate(cols)})
+    values = compute(keys).to_numpy(dtype=object)
+    return pd.Series(values[codes] if len(codes) else [], index=frame.index, dtype=object)
 
 
 def _classify(t: pd.DataFrame, vocab: Vocab) -> pd.Series:
