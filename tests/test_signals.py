@@ -159,3 +159,12 @@ def test_the_annotated_copy_offers_the_cause_class_and_fault_dropdowns(tmp_path)
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists[header["原因类别"] + "2"] == "原因类别列表"
     assert lists[header["现场确诊故障"] + "2"] == "故障名称列表"
+
+
+def test_trend_flags_on_hand_worked_counts():
+    from addin.report.trends import flag, spark
+    assert flag([0] * 11 + [3]) == "新增" and flag([0] * 11 + [1]) == ""       # one order is no pattern
+    assert flag([0] * 9 + [1, 2, 5]) == "上升"                  # 5 > 2 (last month) and > (0 + 1 + 2) / 3
+    assert flag([0] * 8 + [4, 4, 4, 4]) == ""                   # level, not rising
+    assert flag([0] * 9 + [6, 1, 2]) == ""                      # 2 > 1, but 2 < (0 + 6 + 1) / 3
+    assert spark([0, 1, 2, 4]) == "▁▃▅█"

@@ -124,12 +124,14 @@ def split_words(v) -> tuple[str, ...]:
 def _on_unique(frame: pd.DataFrame, cols, compute) -> pd.Series:
     """`compute` on the distinct combinations of `cols` only (free text repeats a lot: a year of
     100,000 orders has a few thousand), normalised (`norm`) there, mapped back to every row."""
+    if frame.empty:
+        return pd.Series([], index=frame.index, dtype=object)
     raw = pd.DataFrame({c: frame[c].astype(object) if c in frame else None for c in cols},
                        index=frame.index).fillna("").astype(str)
     codes, uniq = pd.MultiIndex.from_frame(raw).factorize()
     keys = pd.DataFrame({c: [norm(v) for v in uniq.get_level_values(i)] for i, c in enumerate(cols)})
     values = compute(keys).to_numpy(dtype=object)
-    return pd.Series(values[codes] if len(codes) else [], index=frame.index, dtype=object)
+    return pd.Series(values[codes], index=frame.index, dtype=object)
 
 
 def _classify(t: pd.DataFrame, vocab: Vocab) -> pd.Series:

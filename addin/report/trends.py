@@ -7,7 +7,7 @@ also written in the tables' notes:
 - 15天内故障率 = the month's failures within 15 days of purchase / the model's units sold in the month;
 - 批次故障率 = the month's failures of a model + production month / units of that batch sold
   (only where the ledger has the optional 生产月份 column);
-- trend flags: 新增 (failures this month, none in the 11 months before), 上升 (at least 2 this
+- trend flags: 新增 (at least 2 this month, none in the 11 months before), 上升 (at least 2 this
   month, more than last month and more than the average of the 3 months before).
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ def spark(values) -> str:
 
 def flag(counts: list[int]) -> str:
     now, before = counts[-1], counts[:-1]
-    if now and not any(before):
+    if now >= 2 and not any(before):
         return "新增"
     last3 = before[-3:]
     if now >= 2 and now > before[-1] and now > sum(last3) / max(1, len(last3)):
@@ -105,7 +105,7 @@ def trend(history: pd.DataFrame, month: str) -> Table:
                 b = [int(v) for v in bc]
                 rows.append((model, pm, *b, sum(b), spark(b), flag(b)))
     shown = tuple(rows[:TREND_ROWS])
-    note = "只统计原因类别归属“产品质量”的故障;新增:前 11 个月没有;上升:本月至少 2 单,多于上月和前 3 个月平均。"
+    note = "只统计原因类别归属“产品质量”的故障;新增:本月至少 2 单、前 11 个月没有;上升:本月至少 2 单,多于上月和前 3 个月平均。"
     if len(rows) > TREND_ROWS:
         note += f"共 {len(rows)} 行,只列出前 {TREND_ROWS} 行(按本月故障单数)。"
     return Table("trend", "近12个月故障走势(按型号和生产批次)", ("产品型号", "生产月份", *[m[2:] for m in span],
