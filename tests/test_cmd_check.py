@@ -53,7 +53,7 @@ def test_check_cli__annotated_copy_marks_cells_and_lists_problems(make_book, tmp
     results = book["校验结果"]
     rows = list(results.iter_rows(values_only=True))
     assert rows[0][:3] == ("序号", "工作表", "单元格")
-    assert sorted(r[2] for r in rows[1:]) == ["AE4", "D3", "T3"]
+    assert sorted(r[2] for r in rows[1:]) == ["AF4", "D3", "T3"]      # AF = 客户评价 (原因类别 sits beside 原因分析)
     link = next(c for c in results["C"][1:] if c.value == "D3").hyperlink
     assert link.location == "'服务单'!D3"
 

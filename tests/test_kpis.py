@@ -17,7 +17,7 @@ EXTRA = [Issue(CellRef("服务单", 3, 4), "联系电话", "phone-odd", WARNING,
 @pytest.fixture(scope="module")
 def k(tmp_path_factory):
     s = summary(tmp_path_factory.mktemp("kpis"), more_issues=EXTRA, settings=Settings(settlement_model="包干"))
-    return {key: {r[0] if key not in ("pareto", "model_batches") else (r[0], r[1]): r for r in t.rows}
+    return {key: {r[0] if key != "model_batches" else (r[0], r[1]): r for r in t.rows}
             for key, t in s.kpis.items()} | {"_tables": s.kpis, "_totals": s.totals}
 
 
@@ -74,19 +74,21 @@ def test_repeat_repairs_and_exchange(k):
     assert rows[2]["可免费换机"] == "是" and "1 台,共 3 次" in t.note
 
 
-def test_pareto_of_faults_by_model(k):
+def test_pareto_of_faults_grouped_by_the_fault_list(k):
     rows = k["_tables"]["pareto"].rows
-    assert rows[0] == ("KFR-35GW", "压缩机不启动", 2, 0.4, 0.4)     # FW001, FW002 of 5 failures
+    assert rows[0] == ("压缩机不启动", "元器件故障", 2, 0.4, 0.4, "KFR-35GW")
     assert rows[-1][4] == 1.0 and sum(r[2] for r in rows) == 5
-    assert ("KFR-35GW", "不制冷") in k["pareto"]      # FW007: no diagnosis yet → the reported fault
+    assert k["pareto"]["不制冷"][1:3] == ("原因不明", 1)     # FW007: no diagnosis yet → the reported fault
+    assert k["pareto"]["排水泵堵塞"][1:3] == ("原因不明", 1)  # FW004: 排水泵堵 matches no cause keyword
 
 
-def test_batches_and_early_failures(k):
-    # made 2026-01: FW001/002/005/007; bought ≤ 15 days before: FW005; ≤ a year: all four
-    assert k["batches"]["2026-01"][1:] == (4, 1, 4, 0)
-    assert k["batches"]["2023-12"][1:] == (1, 0, 0, 0)          # FW004, bought 2024-01-10
-    assert k["model_batches"][("KFR-35GW", "2026-01")][2] == 4
-    assert k["early"]["合计"][1:] == (5, 1, 4, 0)
+def test_batches_and_early_failures_count_product_quality_only(k):
+    # product quality: FW001, FW002 (压缩机), FW005 (漏水); FW004 and FW007 have no known cause.
+    # Within 15 days of purchase: FW005 only (bought 10-10, reported 10-20); within a year: all three
+    assert k["batches"]["2026-01"][1:] == (3, 1, 3, 0)
+    assert "2023-12" not in k["batches"]                        # FW004 (made 2023-12): cause unknown
+    assert k["model_batches"][("KFR-35GW", "2026-01")][2] == 3
+    assert k["early"]["合计"][1:] == (3, 1, 3, 0)
 
 
 def test_open_problems_only_for_the_month_and_the_workbook(k):

@@ -31,7 +31,8 @@ def test_folder_files_and_names(report, tmp_path):
 def test_rd_pack_items_and_ids(report):
     _, r = report
     rd = next(p for p in r.packs if p.department.name == "研发部")
-    assert rd.item_ids == ["2026-10-RD-001", "2026-10-RD-002", "2026-10-RD-003", "2026-10-RD-004"]
+    # only the repeated fault (KFR-35GW 压缩机不启动, 2 orders) is an item; the single ones are not
+    assert rd.item_ids == ["2026-10-RD-001"]
     ws = openpyxl.load_workbook(rd.xlsx_path)[REPLY_SHEET]
     assert ws.cell(row=2, column=1).value == "2026-10-RD-001"
     assert "KFR-35GW" in ws.cell(row=2, column=2).value and "压缩机不启动" in ws.cell(row=2, column=2).value
@@ -54,8 +55,8 @@ def test_html_is_escaped_and_strict(report, tmp_path):
     env = _environment()
     with pytest.raises(UndefinedError):
         env.get_template("pack.html.j2").render(subject="x")
-    path = write_workbook(tmp_path / "b.xlsx", extra={"reported_fault": ["<b>坏</b>", *[None] * 7],
-                                                      "diagnosed_fault": [None] * 8})
+    path = write_workbook(tmp_path / "b.xlsx", extra={"diagnosed_fault": ["<b>坏</b>压缩机不启动",
+                                                                         "压缩机不启动", *[None] * 6]})
     out = build_month(load(path), "2026-10", tmp_path / "out")
     rd = next(p for p in out.packs if p.department.name == "研发部")
     assert "&lt;b&gt;坏&lt;/b&gt;" in rd.html and "<b>坏</b>" not in rd.html

@@ -34,29 +34,30 @@ def test_ids_are_stable_and_numbered_after_existing(tmp_path):
 
 
 def test_round_trip_pack_reply_import_next_pack(tmp_path):
+    # the service pack of the small month has three items (late visits in two tiers, one unhappy customer)
     path = write_workbook(tmp_path / "服务单.xlsx")
     wb = load(path)
     october = build_month(wb, "2026-10", None)
-    rd = next(p for p in october.packs if p.department.name == "研发部")
+    rd = next(p for p in october.packs if p.department.name == "售后服务部")
     answer = ("- 改用新压缩机供应商", "张工", datetime(2026, 12, 31), "待验证")
-    fill(rd.xlsx_path, {"2026-10-RD-001": answer})
+    fill(rd.xlsx_path, {"2026-10-SV-001": answer})
     result = import_replies(path, [rd.xlsx_path])
-    assert result.answered == ("2026-10-RD-001",) and result.blank == 3 and result.issues == ()
-    item = Ledger(ledger_path(path)).items("i.id=?", ("2026-10-RD-001",))[0]
+    assert result.answered == ("2026-10-SV-001",) and result.blank == 2 and result.issues == ()
+    item = Ledger(ledger_path(path)).items("i.id=?", ("2026-10-SV-001",))[0]
     assert (item.measures, item.owner, item.planned) == ("- 改用新压缩机供应商", "张工", "2026-12-31")
     assert import_replies(path, [rd.xlsx_path]).unchanged == 1            # re-import changes nothing
 
     november = build_month(wb, "2026-11", None)
-    rd11 = next(p for p in november.packs if p.department.name == "研发部")
-    assert rd11.carried_ids == ["2026-10-RD-002", "2026-10-RD-003", "2026-10-RD-004"]
+    rd11 = next(p for p in november.packs if p.department.name == "售后服务部")
+    assert rd11.carried_ids == ["2026-10-SV-002", "2026-10-SV-003"]
     ws = openpyxl.load_workbook(rd11.xlsx_path)[REPLY_SHEET]
     listed = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
-    assert "2026-10-RD-002" in listed and "2026-10-RD-001" not in listed
-    assert "2026-10-RD-002" in rd11.html
+    assert "2026-10-SV-002" in listed and "2026-10-SV-001" not in listed
+    assert "2026-10-SV-002" in rd11.html
     rates = {r[0]: r for r in november.summary.kpis["replies"].rows}
-    assert rates["研发部"][1:] == (4, 1, 3, 0, 0.25)
+    assert rates["售后服务部"][1:] == (3, 1, 2, 0, 0.3333)
     kpi = openpyxl.load_workbook(november.stats_path)["KPI指标"]
-    assert any(r[0] == "研发部" and r[5] == 0.25 for r in kpi.iter_rows(values_only=True))
+    assert any(r[0] == "售后服务部" and r[5] == 0.3333 for r in kpi.iter_rows(values_only=True))
 
 
 def test_bad_files_and_unknown_ids_are_reported(tmp_path):
@@ -70,14 +71,14 @@ def test_bad_files_and_unknown_ids_are_reported(tmp_path):
     ws.title = REPLY_SHEET
     ws.append(["编号", "反馈事项", "回复期限", "改进措施", "责任人", "计划完成日期", "实施效果"])
     ws.append(["2026-10-RD-999", "x", None, "措施", "人", "下个月", None])
-    ws.append(["2026-10-RD-002", "x", None, "措施", "人", "下个月", None])
+    ws.append(["2026-10-SV-002", "x", None, "措施", "人", "下个月", None])
     book.save(forged)
     junk = tmp_path / "junk.xlsx"
     junk.write_text("not a workbook")
     result = import_replies(path, [other, forged, junk])
     codes = sorted(i.code for i in result.issues)
     assert codes == ["reply-date-invalid", "reply-not-xlsx", "reply-sheet-missing", "reply-unknown-id"]
-    assert result.answered == ("2026-10-RD-002",)
+    assert result.answered == ("2026-10-SV-002",)
 
 
 # ---- hostile and careless returned packs (issue 11 item 4) --------------------------------------

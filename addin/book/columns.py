@@ -59,6 +59,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("reported_fault", "报修故障", TEXT, ("问题描述", "故障现象"), width=20),
     Column("diagnosed_fault", "现场确诊故障", TEXT, ("检测结果", "确诊故障"), width=20),
     Column("cause", "原因分析", TEXT, ("故障原因",), width=20),
+    Column("cause_class", "原因类别", TEXT, ("原因分类", "故障类别"),
+           hint="可选:关键词判断不对时从下拉列表选择(列表在“原因分类”表)", width=12),
     Column("solution", "解决方案", TEXT, ("处理方案", "处理措施"), width=20),
     Column("parts", "更换配件", TEXT, ("配件", "配件名称"), hint="多个配件用顿号、逗号或分号隔开", width=16),
     Column("customer_agreed", "客户同意维修", CHOICE, ("同意维修",), YES_NO, hint="检测后客户不修填“否”,不收任何费用"),

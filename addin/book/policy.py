@@ -122,6 +122,8 @@ class Policy:
     onsite_hours: tuple[tuple[str, int], ...] = DEFAULT_ONSITE_HOURS
     max_onsite_hours: int = 24
     factory_rates: tuple[FactoryRate, ...] = DEFAULT_FACTORY_RATES
+    batch_min_failures: int = 3        # feedback packs: failures of one model + production month
+    failure_rate_alert: Decimal = D("0.02")   # feedback packs: a rate that raises an item (sales known)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -165,6 +167,10 @@ PARAMS: tuple[tuple[str, str, str], ...] = (
     ("夜间加收比例", "night_rate", "在检修费(工时费)基础上加收的比例,0.5 即 50%"),
     ("响应时限(小时)", "response_hours", "报修后多少小时内首次联系客户"),
     ("最长上门时限(小时)", "max_onsite_hours", "任何地区上门时限都不超过此值"),
+    ("批次故障阈值(单)", "batch_min_failures",
+     "反馈包:同一型号、同一生产月份当月产品质量故障达到这么多单,才作为批次事项请厂家回复"),
+    ("故障率预警", "failure_rate_alert",
+     "反馈包:有销售台账时,批次或型号故障率达到此值(0.02 即 2%)且至少 2 单,也作为事项"),
 )
 
 

@@ -32,7 +32,8 @@ from addin.book.values import read_decimal
 
 HEADER_SCAN_ROWS = 10
 INT_FIELDS = {"return_days": 0, "exchange_days": 0, "no_invoice_grace_days": 0,
-              "repairs_before_exchange": 1, "fraud_gap_days": 0, "max_onsite_hours": 1}  # → minimum
+              "repairs_before_exchange": 1, "fraud_gap_days": 0, "max_onsite_hours": 1,
+              "batch_min_failures": 1}  # → minimum
 TIME_FIELDS = ("night_start", "night_end")
 MAX_NIGHT_RATE = Decimal(5)
 PART_SEPARATORS = re.compile(r"[、,;，；\n\r]+")
@@ -172,7 +173,7 @@ def read_params(rows_of, policy: Policy, issues) -> Policy:
         elif attr in TIME_FIELDS:
             convert = clock
         else:
-            convert = _rate if attr == "night_rate" else number
+            convert = _rate if attr in ("night_rate", "failure_rate_alert") else number
         values[attr] = _field(c, 1, convert, issues, PARAMS_SHEET, row, label, getattr(policy, attr))
     return replace(policy, **values)
 

@@ -81,6 +81,7 @@ class ServiceOrder:
     reported_fault: str | None = None
     diagnosed_fault: str | None = None
     cause: str | None = None
+    cause_class: str | None = None
     solution: str | None = None
     parts: str | None = None
     customer_agreed: str | None = None

@@ -53,6 +53,7 @@ class Settings:
     annual_sales: Decimal = Decimal(0)     # yuan, for the lump-sum comparison
     lump_sum_rate: Decimal = Decimal("0.02")  # share of annual sales the factory pays
     visit_after_days: int = 3        # a finished order is due for its 回访 after this many days
+    mail_when_no_items: bool = False        # a department with no items: a short mail, or none
     departments: tuple[Department, ...] = DEFAULT_DEPARTMENTS
 
     def department(self, name: str) -> Department | None:
@@ -77,6 +78,7 @@ KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("年销售额(元)", "annual_sales", "money", "包干结算时用于对比"),
     ("包干比例", "lump_sum_rate", "rate", "厂家按年销售额拨付售后费用的比例,如 0.02"),
     ("回访天数", "visit_after_days", "int", "完成服务后这么多天仍未回访的单,列入“今日工作”"),
+    ("无事项时也发送", "mail_when_no_items", "yesno", "某部门本月没有需要回复的事项时:是 = 发一封简短通知;否 = 不发"),
 )
 DEPT_HEADERS = ("部门", "收件邮箱(多个用分号隔开)", "可见客户完整信息")
 
@@ -86,6 +88,8 @@ def settings_rows(settings: Settings) -> list[tuple]:
     rows = [("项目", "内容", "说明")]
     for label, attr, kind, note in KEYS:
         value = getattr(settings, attr)
+        if isinstance(value, bool):
+            value = "是" if value else "否"
         rows.append((label, float(value) if isinstance(value, Decimal) else value, note))
     return rows
 
@@ -119,6 +123,10 @@ def _convert(kind: str, raw: str):
         if d < 0:
             raise ValueError("不能是负数")
         return d
+    if kind == "yesno":
+        if raw not in ("是", "否"):
+            raise ValueError("请填 是 / 否 之一")
+        return raw == "是"
     choices = {"tier": ("省会", "地级市", "县城", "乡镇"), "security": SECURITIES,
                "model": SETTLEMENT_MODELS}[kind]
     value = raw.lower() if kind == "security" else raw

@@ -25,7 +25,8 @@ from addin.book.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PR
                      promise_rows, rates_rows, warranty_rows)
 from addin.book.settings import Settings
 from addin.book.template_sheets import (CATEGORY_LIST_NAME, Styles, write_conf_sheet, write_help_sheet,
-                              write_settings_sheet, write_table_sheet)
+                              write_settings_sheet, write_table_sheet, write_vocab_sheets)
+from addin.book.vocab import CAUSE_LIST_NAME, FAULT_LIST_NAME
 
 TEMPLATE_ROWS = 20000          # last Excel row the dropdowns and hints cover in the template
 SPARE_ROWS = 5000              # extra rows covered beyond the orders of a filled workbook
@@ -39,6 +40,7 @@ PROPERTIES = {
     "comments": f"由 aftersales template 生成(xlsxwriter {xlsxwriter.__version__})",
     "created": datetime(2025, 1, 1),
 }
+LISTED = {"cause_class": (CAUSE_LIST_NAME, True), "diagnosed_fault": (FAULT_LIST_NAME, False)}
 _KIND_HINTS = {
     DATE: "日期,如 2026-10-05(也可写 2026/10/5、2026年10月5日)",
     DATETIME: "日期和时间,如 2026-10-05 09:30",
@@ -53,12 +55,13 @@ def build_template(path: Path | str, *, policy: Policy = Policy(),
 
 
 def write_workbook(path: Path | str, orders=(), settings: Settings = Settings(),
-                   policy: Policy = Policy()) -> Path:
+                   policy: Policy = Policy(), sales=()) -> Path:
     """Write the dealer workbook with `orders` as data rows of 服务单 (row 2 onward).
 
     Each order is a dict: field name of columns.COLUMNS (or a computed header) → value;
     str, int/float/Decimal, date/datetime or None. Strings are always written as text
-    (a comment starting with '=' stays text, a phone keeps its leading zero)."""
+    (a comment starting with '=' stays text, a phone keeps its leading zero). `sales`: rows of
+    the 销售台账 sheet (month, model, units[, production month])."""
     path = Path(path)
     orders = list(orders)
     with atomic_path(path) as tmp:
@@ -69,6 +72,7 @@ def write_workbook(path: Path | str, orders=(), settings: Settings = Settings(),
         write_help_sheet(wb, styles)
         write_settings_sheet(wb, styles, settings)
         _policy_sheets(wb, styles, policy)
+        write_vocab_sheets(wb, styles, sales)
         write_conf_sheet(wb, styles)
         wb.close()
     return path
@@ -120,6 +124,12 @@ def _validate(ws, col: int, c: Column, last: int, policy: Policy) -> None:
         allowed = "请从下拉列表中选择:" + "、".join(policy.categories if c.field == "category" else c.choices)
         rule = {"validate": "list", "source": source, "error_title": c.header,
                 "error_message": allowed if len(allowed) <= 250 else "请从下拉列表中选择"}
+        hint = hint or "从下拉列表中选择"
+    elif c.field in LISTED:
+        name, strict = LISTED[c.field]
+        rule = {"validate": "list", "source": f"={name}", "error_type": "stop" if strict else "information",
+                "error_title": c.header, "error_message": "请从下拉列表中选择" if strict else
+                "不在列表中的写法也可以保存;统计时按“故障代码”表的同义词归类"}
         hint = hint or "从下拉列表中选择"
     elif c.kind in (MONEY, NUMBER):
         rule = {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": c.header,

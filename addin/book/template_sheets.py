@@ -9,6 +9,8 @@ from __future__ import annotations
 from addin import assets
 from addin.book.cells import write_value
 from addin.book.columns import CITY_TIERS, DATE, DATETIME, INT, MONEY, NUMBER, YES_NO
+from addin.book.vocab import (CAUSE_HEADERS, CAUSE_LIST_NAME, CAUSE_SHEET, FAULT_HEADERS, FAULT_LIST_NAME,
+                              FAULT_SHEET, GROUPS, SALES_HEADERS, SALES_SHEET, class_rows, fault_rows)
 from addin.book.settings import SECURITIES, SETTINGS_SHEET, SETTLEMENT_MODELS, Settings, department_rows, settings_rows
 
 HELP_SHEET = "说明"
@@ -81,7 +83,8 @@ def write_table_sheet(wb, styles: Styles, name: str, headers, rows, widths) -> N
     ws.freeze_panes(1, 0)
 
 
-_SETTING_LISTS = {"默认城市级别": CITY_TIERS, "SMTP加密方式": SECURITIES, "结算方式": SETTLEMENT_MODELS}
+_SETTING_LISTS = {"默认城市级别": CITY_TIERS, "SMTP加密方式": SECURITIES, "结算方式": SETTLEMENT_MODELS,
+                  "无事项时也发送": YES_NO}
 
 
 def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:
@@ -113,6 +116,25 @@ def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:
         "validate": "list", "source": list(YES_NO), "input_title": "可见客户完整信息",
         "input_message": "“是”:该部门的反馈包含客户姓名、电话和地址;“否”:这些信息打码后再发送"})
     ws.freeze_panes(1, 0)
+
+
+def _list_name(wb, name: str, sheet: str, col: str) -> None:
+    """A workbook name over a sheet's column below its header: the source of a dropdown."""
+    wb.define_name(name, f"=OFFSET('{sheet}'!${col}$2,0,0,MAX(1,COUNTA('{sheet}'!${col}:${col})-1),1)")
+
+
+def write_vocab_sheets(wb, styles: Styles, sales=()) -> None:
+    """原因分类, 故障代码 (defaults of addin.book.vocab) and 销售台账 (empty in the template)."""
+    write_table_sheet(wb, styles, CAUSE_SHEET, CAUSE_HEADERS, class_rows(), (14, 12, 60, 40))
+    wb.get_worksheet_by_name(CAUSE_SHEET).data_validation(1, 1, 200, 1, {
+        "validate": "list", "source": list(GROUPS), "input_title": "归属",
+        "input_message": "产品质量:给质量、研发、生产部;服务过程:给售后服务部;其余不作为事项"})
+    write_table_sheet(wb, styles, FAULT_SHEET, FAULT_HEADERS, fault_rows(), (10, 10, 16, 60))
+    write_table_sheet(wb, styles, SALES_SHEET, SALES_HEADERS, list(sales), (10, 16, 10, 16))
+    wb.get_worksheet_by_name(SALES_SHEET).write_comment(0, 3, "可选:销售系统导出里有生产批次时填写,"
+                                                          "用于计算批次故障率", {"author": "aftersales"})
+    _list_name(wb, CAUSE_LIST_NAME, CAUSE_SHEET, "A")
+    _list_name(wb, FAULT_LIST_NAME, FAULT_SHEET, "C")
 
 
 def help_lines() -> list[str]:

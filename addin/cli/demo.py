@@ -25,7 +25,7 @@ def build_demo_workbook(out: Path, month: str) -> Path:
     from addin.book.template import write_workbook
 
     demo = demo_orders(month)
-    path = write_workbook(out / "demo.xlsx", demo.orders, demo.settings)
+    path = write_workbook(out / "demo.xlsx", demo.orders, demo.settings, sales=demo.sales)
     click.echo(f"示例工作簿:{path}({len(demo.orders)} 张服务单,{demo.first_day} 至 {demo.last_day},"
                f"其中故意留了 {len(demo.mistakes)} 处常见录入错误)")
     return path

@@ -46,13 +46,14 @@ def _check_month(month: str, force: bool) -> str:
 @click.command(cls=Command, exit_codes={0: "完成", 1: "有失败或待确认(或邮件设置有误、月份未结束、发送记录损坏或被占用)",
                                         2: "工作簿无法读取"},
                help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
-                    "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。\n\n"
+                    "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。"
+                    "没有服务单的月份不发送;没有反馈事项的部门不发送(设置“无事项时也发送”为“是”时发简短通知)。\n\n"
                     "每次发送记在本机用户数据文件夹里的“邮件发送记录.sqlite”(输出的最后一行写明位置):"
                     "工作簿另存、复制、改名后也不会重复发送。\n\n"
                     "例:aftersales send 服务单.xlsx --month 2026-10 --dry-run")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--month", required=True, metavar="YYYY-MM", help="月份,如 2026-10")
-@click.option("--dry-run", is_flag=True, help="只显示将发给谁、什么内容,不发送")
+@click.option("--dry-run", is_flag=True, help="只显示将发给谁、什么内容,不发送,也不在工作簿旁写任何文件")
 @click.option("--force", is_flag=True, help="有意重发:已发送过的部门也再发一次")
 @click.option("--department", "departments", multiple=True, metavar="部门", help="只处理这个部门(可重复)")
 @click.option("--unknown", type=click.Choice(["received", "resend"]),

@@ -120,13 +120,23 @@ CONSULTS = (
     ("洗衣机怎么清洗桶", "电话指导使用桶自洁程序"), ("微波炉能不能热鸡蛋", "说明不能整只加热带壳鸡蛋"),
     ("问保修期还有多久", "核对购买日期后告知保修期限"),
 )
-RETURNS = ("购买后几天出现性能故障,按三包办理换货", "到货外观磕碰,客户要求退货", "型号选错,协商换货")
+# reason → (diagnosed, cause); None: the category's own first faults (a real product fault)
+RETURNS = (("购买后几天出现性能故障,按三包办理换货", None),
+           ("到货外观磕碰,客户要求退货", ("外观磕碰、箱体凹陷", "送货途中运输磕碰")),
+           ("型号选错,协商换货", ("非质量问题", "客户选错型号,非质量问题")))
+TRANSPORT = RETURNS[1]
+# the demo month's patterns: (category, model, months before the month produced, fault index, failures
+# in the month, failures in each of the two months before)
+BATCHES = (("空调", "KFR-35GW/BP3", 4, 1, 5, (1, 2)), ("电视", "L55Q8", 7, 0, 3, (0, 0)))
+TRANSPORT_MODEL = ("冰箱", "BCD-325WB", 3)     # one delivery run: three dented fridges in the month
+# units sold per model and month: (low, high) before the season factor of CATEGORY_SEASON
 OTHER_SERVICE = ("提供备用机", "讲解使用和保养方法", "顺便清洗滤网", "免费检查了另一台电器")
 USAGE_SHARED = ("家用,正常使用",)
 VISIT_RESULTS = ("机器使用正常,客户满意", "客户表示满意", "电话回访,工作正常", "电话未接通,已发短信",
                  "客户反映偶有异响,已约再次检查")
 COMMENTS_GOOD = ("师傅很专业,态度好", "上门及时,收费合理", "讲解很耐心", "修得很快,谢谢")
 COMMENTS_BAD = ("等了一整天才来", "收费有点贵", "修了还是有小问题", "电话一直打不通")
+SALES_RANGE = (15, 45)
 RATING_WEIGHTS = (("非常满意", 45), ("满意", 35), ("一般", 12), ("不满意", 6), ("很不满意", 2))
 # service type → weight; category → weight per month 1..12 (空调 in summer, 热水器 in winter)
 TYPE_WEIGHTS = (("维修", 54), ("安装", 20), ("保养", 10), ("咨询", 9), ("退换货", 7))

@@ -36,6 +36,7 @@ class DemoData:
     first_day: date
     last_day: date
     settings: Settings = DEMO_SETTINGS
+    sales: tuple[tuple, ...] = ()              # 销售台账 rows: (month, model, units)
 
     @staticmethod
     def excel_row(index: int) -> int:
@@ -56,7 +57,7 @@ def demo_orders(end_month: date | str | None = None, seed: int = DEFAULT_SEED,
     first, last = month_span(end_month or last_closed())
     gen = _Gen(random.Random(seed), policy, first, last)
     orders = [gen.order(when) for when in gen.report_times()]
-    protected = gen.repeat_units(orders) + gen.midnight_visit(orders) + gen.standby_units(orders)
+    protected = gen.repeat_units(orders) + gen.midnight_visit(orders) + gen.patterns(orders) + gen.standby_units(orders)
     orders.sort(key=lambda o: (o["reported_at"], o["serial"] or ""))
     counts: dict[str, int] = {}
     for o in orders:
@@ -65,7 +66,7 @@ def demo_orders(end_month: date | str | None = None, seed: int = DEFAULT_SEED,
         o["order_no"] = f"FW{ym}{counts[ym]:03d}"
     keep = {id(o) for o in protected}
     mistakes, tolerated = inject(gen.rng, orders, [i for i, o in enumerate(orders) if id(o) in keep])
-    return DemoData(orders, tuple(mistakes), tuple(tolerated), first, last)
+    return DemoData(orders, tuple(mistakes), tuple(tolerated), first, last, sales=gen.sales())
 
 
 @dataclass
@@ -191,8 +192,9 @@ class _Gen:
                      parts_fee=float(price) if with_part else None,
                      labour_fee=None if stype == "安装" else float(r.choice((60, 80, 100))))
         elif stype == "退换货":
-            reason = r.choice(C.RETURNS)
-            o.update(reported_fault=reason, diagnosed_fault="情况属实" if "故障" in reason else None,
+            reason, found = r.choice(C.RETURNS)
+            diag, cause = found or r.choice(C.FAULTS[cat][:3])[1:3]
+            o.update(reported_fault=reason, diagnosed_fault=diag, cause=cause,
                      solution="办理退货" if "退货" in reason else "办理换货,换同型号新机")
         else:
             question, answer = r.choice(C.CONSULTS)
@@ -284,6 +286,43 @@ class _Gen:
             if n == 0 and returned <= self.last:
                 o["standby_returned"] = returned
         return heaters
+    def patterns(self, orders: list[dict]) -> list[dict]:
+        """The last month's signals a factory must see: batches of one model and production month
+        failing alike (one rising over three months) and a delivery run of dented fridges."""
+        out, end = [], self.last.replace(day=1)
+        for category, model, back, k, now, before in C.BATCHES:
+            produced = shift_day(end, -back)
+            for months_ago, n in ((0, now), (1, before[-1]), (2, before[0])):
+                start = shift_day(end, -months_ago)
+                for i in range(n):
+                    when = datetime.combine(start + timedelta(days=3 + 5 * i), datetime.min.time()) + \
+                        timedelta(hours=9 + i)
+                    age = min(self.rng.randint(20, 90), (when.date() - produced).days - 15)
+                    unit = {**self.unit(category, when, "维修", age=age), "model": model,
+                            "production_date": produced + timedelta(days=i)}
+                    unit["serial"] = unit["serial"][:2] + f"{produced:%y%m}" + unit["serial"][6:]
+                    out.append(self.order(when, "维修", category, unit=unit, fault=C.FAULTS[category][k]))
+        category, model, n = C.TRANSPORT_MODEL
+        for i in range(n):
+            when = datetime.combine(end + timedelta(days=8 + i), datetime.min.time()) + timedelta(hours=10)
+            unit = {**self.unit(category, when, "退换货", age=1 + i), "model": model}
+            o = self.order(when, "退换货", category, unit=unit)
+            reason, (diag, cause) = C.TRANSPORT[0], C.TRANSPORT[1]
+            o.update(reported_fault=reason, diagnosed_fault=diag, cause=cause, solution="办理退货")
+            out.append(o)
+        orders.extend(out)
+        return out
+
+    def sales(self) -> tuple[tuple, ...]:
+        """A sales ledger: units of every model per month, seasonal like the orders."""
+        rows, day = [], self.first
+        while day <= self.last:
+            for category, (_, models, *_rest) in C.PRODUCTS.items():
+                season = C.CATEGORY_SEASON[category][day.month - 1] / 10
+                for model in models:
+                    rows.append((f"{day:%Y-%m}", model, max(1, round(self.rng.randint(*C.SALES_RANGE) * season))))
+            day = shift_day(day, 1)
+        return tuple(rows)
 
     def midnight_visit(self, orders: list[dict]) -> list[dict]:
         """A winter water heater repaired late at night, the visit crossing midnight."""

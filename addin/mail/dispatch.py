@@ -31,6 +31,7 @@ class Step:
     unknown: tuple[Row, ...] = ()             # outcome unknown: waiting for the clerk
     problems: tuple[str, ...] = ()            # addresses we cannot use
     pack: object = None                       # the DeptPack, attached once packs are built
+    note: str = ""                            # why nothing is sent although nothing is wrong
 
     @property
     def name(self) -> str:
@@ -71,14 +72,21 @@ def plan_month(departments, ledger: Ledger, month: str, channel: str, force: boo
     return steps
 
 
-def attach_packs(steps: list[Step], packs) -> list[Step]:
-    """Give each step its department's pack; a department without a pack sends nothing."""
+QUIET_NOTE = "本月没有需要该部门回复的事项,不发送(设置“无事项时也发送”填“是”时会发一封简短通知)"
+
+
+def attach_packs(steps: list[Step], packs, mail_when_no_items: bool = False) -> list[Step]:
+    """Give each step its department's pack; a department without a pack sends nothing, nor
+    one whose pack asks nothing (no item, nothing carried over) unless the settings say so."""
     by_name = {p.department.name: p for p in packs}
     out = []
     for step in steps:
         pack = by_name.get(step.name)
         if pack is None and step.send:
             step = replace(step, send=(), problems=step.problems + ("本月没有给该部门的反馈包",))
+        elif (pack is not None and step.send and not mail_when_no_items
+              and not getattr(pack, "item_ids", True) and not getattr(pack, "carried_ids", True)):
+            step = replace(step, send=(), note=QUIET_NOTE)
         out.append(replace(step, pack=pack))
     return out
 
@@ -207,7 +215,7 @@ def send_month(settings, ledger: Ledger, month: str, build_packs, *, config: Smt
         steps = [replace(s, send=tuple(dict.fromkeys(s.send + tuple(r.recipient for r in s.unknown))), unknown=())
                  for s in steps]
     if any(s.send for s in steps):
-        steps = attach_packs(steps, build_packs())
+        steps = attach_packs(steps, build_packs(), getattr(settings, "mail_when_no_items", False))
     if dry_run:
         return MonthResult(month, channel, where, tuple(steps), dry_run=True)
     dealer = settings.dealer_name

@@ -5,10 +5,12 @@ stopped run left behind and describes the result in Chinese. Used by `aftersales
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
 import sqlite3
-from datetime import date, datetime
+import tempfile
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from addin import clock
@@ -32,15 +34,42 @@ def log_path(workbook: Path) -> Path:
     return Path(workbook).with_name(Path(workbook).stem + "_自动发送日志.txt")
 
 
-def packs_builder(wb, month: str, packs=None):
+@contextmanager
+def scratch_for(dry_run: bool):
+    """A temporary folder for a dry run's packs and ledger copies (None for a real run): a dry
+    run writes nothing beside the workbook."""
+    if not dry_run:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="aftersales-dry-run-", ignore_cleanup_errors=True) as folder:
+        yield Path(folder)
+
+
+def scratch_copy(db: Path, scratch: Path) -> Path:
+    """A copy of an SQLite ledger in `scratch` (empty when the ledger does not exist yet); the
+    original is opened read-only, so not even a journal file appears beside it."""
+    copy = scratch / db.name
+    if db.is_file() and not copy.exists():
+        with closing(sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)) as src, \
+                closing(sqlite3.connect(copy)) as dst:
+            src.backup(dst)
+    return copy
+
+
+def packs_builder(wb, month: str, packs=None, scratch: Path | None = None):
     """A function returning the month's packs — `packs` when the caller already built them, else
-    built by addin.report.packs — called only if something is left to send."""
+    built by addin.report.packs (into `scratch`, with a copy of the reply ledger, for a dry run)
+    — called only if something is left to send."""
     def build():
         if packs is not None:
             return packs
         from addin.report.packs import ReportError, build_month
+        from addin.report.replies import ledger_path as replies_ledger
         try:
-            return build_month(wb, month, None).packs
+            if scratch is None:
+                return build_month(wb, month, None).packs
+            return build_month(wb, month, scratch / "reports" / month,
+                               ledger_file=scratch_copy(replies_ledger(wb.path), scratch)).packs
         except ReportError as error:
             raise MailError(error.code, error.message) from None
     return build
@@ -77,6 +106,8 @@ def describe(result: MonthResult, dealer: str) -> list[str]:
         name = step.name
         if not step.to and not step.problems:
             lines.append(f"  {name}:设置表里没有收件邮箱,不发送")
+        if step.note:
+            lines.append(f"  {name}:{step.note}")
         for problem in step.problems:
             lines.append(f"  {name}:未发送 —— {problem}")
         if step.done and not (step.send and set(step.send) & {r.recipient for r in step.done}):
@@ -128,14 +159,15 @@ def ledger_line(path: Path) -> str:
     return f"发送记录:{path}(本机所有副本共用,同一个月不会重复发送)"
 
 
-def locked(settings, workbook: Path, dry_run: bool, action, ledger_file: Path | None = None):
+def locked(settings, workbook: Path, scratch: Path | None, action, ledger_file: Path | None = None):
     """Run `action(ledger)` on the shared ledger (or `ledger_file`; the workbook's old ledger is
-    adopted) holding the run lock, after settling what a stopped run left.
+    adopted) holding the run lock, after settling what a stopped run left; a dry run (`scratch`
+    given) works on a copy of the ledger in `scratch` and takes no lock.
     Raises LockBusy, outbox.LedgerError."""
     path = ledger_file or shared_ledger_path()
     try:
-        if dry_run:
-            with Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
+        if scratch is not None:
+            with Ledger(scratch_copy(path, scratch), settings.dealer_name, factory_of(settings)) as ledger:
                 ledger.adopt(legacy_ledger_path(workbook))      # so the plan knows what was sent
                 return action(ledger)
         with run_lock(path), Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
@@ -156,13 +188,13 @@ def _send_due_months(wb, workbook: Path, today: date, dry_run: bool) -> tuple[li
     channel = "smtp" if config else EML
     lines, state = ([f"提醒:{note}"] if note else []), {"ok": True, "acted": bool(note)}
 
-    def run(ledger):
+    def run(ledger, scratch):
         months, old = due_months(order_months(wb.orders.frame), today, wb.settings.send_day,
                                  ledger.months_done(channel))
         for month in months:
             try:
-                result = send_month(wb.settings, ledger, month, packs_builder(wb, month), config=config,
-                                    eml_folder=outbox_folder(workbook), dry_run=dry_run)
+                result = send_month(wb.settings, ledger, month, packs_builder(wb, month, scratch=scratch),
+                                    config=config, eml_folder=outbox_folder(workbook), dry_run=dry_run)
             except MailError as error:       # e.g. the month's packs cannot be built
                 lines.append(f"{month_label(month)}:错误[{error.code}]:{error.message}")
                 state.update(ok=False, acted=True)
@@ -176,7 +208,8 @@ def _send_due_months(wb, workbook: Path, today: date, dry_run: bool) -> tuple[li
                 break
         if old and state["acted"]:
             lines.append(f"较早的月份 {_span(old)} 不自动发送(需要时用 aftersales send --month)")
-    locked(wb.settings, workbook, dry_run, run)
+    with scratch_for(dry_run) as scratch:
+        locked(wb.settings, workbook, scratch, lambda ledger: run(ledger, scratch))
     if state["acted"]:
         lines.append(ledger_line(shared_ledger_path()))
     return lines, state["ok"], state["acted"]
@@ -224,9 +257,23 @@ def send_workbook_month(wb, month: str, *, packs=None, force: bool = False, only
     Raises MailError (configuration, packs), outbox.LockBusy (another run is sending) and
     outbox.LedgerError (the ledger is corrupt or locked)."""
     config, note = config_for(wb.settings, dry_run)
-    result = locked(wb.settings, Path(wb.path), dry_run, lambda ledger: send_month(
-        wb.settings, ledger, month, packs_builder(wb, month, packs), config=config,
-        eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run),
-        ledger_file)
-    lines = describe(result, wb.settings.dealer_name) + [ledger_line(ledger_file or shared_ledger_path())]
-    return result, ([f"提醒:{note}"] if note else []) + lines
+    reminder = [f"提醒:{note}"] if note else []
+    if month not in order_months(wb.orders.frame):
+        return _quiet_month(wb, month, config, dry_run, packs), reminder + [
+            f"{month_label(month)}:没有服务单,不发送任何邮件"
+            + ("(预演,不写任何文件)。" if dry_run else ";统计表已生成在 reports 文件夹。")]
+    with scratch_for(dry_run) as scratch:
+        result = locked(wb.settings, Path(wb.path), scratch, lambda ledger: send_month(
+            wb.settings, ledger, month, packs_builder(wb, month, packs, scratch), config=config,
+            eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run),
+            ledger_file)
+        lines = describe(result, wb.settings.dealer_name) + [ledger_line(ledger_file or shared_ledger_path())]
+        return result, reminder + lines
+
+
+def _quiet_month(wb, month: str, config, dry_run: bool, packs) -> MonthResult:
+    """A month without orders: the statistics table is built (a real run), nothing is mailed."""
+    if not dry_run and packs is None:
+        packs_builder(wb, month)()
+    return MonthResult(month, "smtp" if config else EML, config.where if config else str(outbox_folder(wb.path)),
+                       (), dry_run=dry_run)

@@ -133,35 +133,35 @@ def bar_chart(path: Path, title: str, labels, values, *, ylabel: str = "单数",
     return _save(fig, path)
 
 
-PARETO_TOP = 12
+LIGHT = "#9DB4CF"
+REST = "#A6A6A6"
 
 
-def pareto_chart(path: Path, title: str, labels, counts) -> Path:
-    """Horizontal bars sorted by count, largest on top (long Chinese labels stay readable),
-    each with its count and the cumulative share; beyond the top 12 the rest is one 其他 bar.
-    The 80 % line of the classic Pareto is marked by colouring the bars that reach it."""
-    pairs = sorted(zip([" ".join(str(v).split()) for v in labels], [float(c) for c in counts]),
-                   key=lambda p: -p[1])
-    if len(pairs) > PARETO_TOP:
-        rest = sum(v for _, v in pairs[PARETO_TOP - 1:])
-        pairs = pairs[:PARETO_TOP - 1] + [(f"其他({len(pairs) - PARETO_TOP + 1}项)", rest)]
-    fig, ax = _figure(title, (WIDTH_IN, max(3.2, 0.36 * len(pairs) + 1.4)))
-    if not pairs:
+def pareto_chart(path: Path, title: str, labels, counts, cumulative) -> Path:
+    """Horizontal bars in the given order, largest first on top (long Chinese labels stay
+    readable), each with its count and the given cumulative share (0–1). The bars up to 80 %
+    are dark, the rest light, a 其他 bar grey; the legend names only the colours drawn."""
+    names, values = [" ".join(str(v).split()) for v in labels], [float(c) for c in counts]
+    fig, ax = _figure(title, (WIDTH_IN, max(3.2, 0.36 * len(names) + 1.6)))
+    if not names:
         _empty(ax)
         return _save(fig, path)
-    names, values = [p[0] for p in pairs], [p[1] for p in pairs]
-    total, running, cum = sum(values), 0.0, []
-    for v in values:
-        running += v
-        cum.append(100 * running / total if total else 0)
+    cum = [100 * float(c or 0) for c in cumulative]
     pos = list(range(len(names)))[::-1]
-    vital = [i == 0 or cum[i - 1] < 80 for i in range(len(values))]   # the bars that make up 80 %
-    bars = ax.barh(pos, values, color=[BAR if v else "#9DB4CF" for v in vital])
+    kinds = ["rest" if n.startswith("其他") else "vital" if i == 0 or cum[i - 1] < 80 else "minor"
+             for i, n in enumerate(names)]
+    colour = {"vital": BAR, "minor": LIGHT, "rest": REST}
+    bars = ax.barh(pos, values, color=[colour[k] for k in kinds])
     ax.bar_label(bars, labels=[f"{v:g} 单 · 累计 {c:.0f}%" for v, c in zip(values, cum)], fontsize=8, padding=3)
     ax.set_yticks(pos, [_wrap(n, 22) for n in names], fontsize=9)
-    ax.set_xlabel("故障单数(深色:累计占 80% 的主要问题)")
+    ax.set_xlabel("故障单数")
     ax.set_xlim(0, max(values) * 1.45 or 1)
     _integer_ticks(ax.xaxis)
+    if len(set(kinds)) > 1:
+        from matplotlib.patches import Patch
+        said = {"vital": "累计占 80% 的主要故障", "minor": "其余故障", "rest": "其他(合并)"}
+        ax.legend(handles=[Patch(color=colour[k], label=said[k]) for k in said if k in kinds],
+                  frameon=False, fontsize=8, loc="lower right")
     return _save(fig, path)
 
 
@@ -192,3 +192,31 @@ def stacked_chart(path: Path, title: str, labels, series: dict, *, ylabel: str =
         _integer_ticks(ax.yaxis)
     ax.legend(frameon=False, fontsize=9, loc="upper right", ncol=len(series))
     return _save(fig, path)
+
+
+def chart_data(table) -> dict:
+    """What the PNG of a KPI table draws, taken from the table's own rows (no other counting):
+    {"kind", "labels", "series": {name: values}, "cumulative"?}. The 合计 row is left out."""
+    rows = [r for r in table.rows if r[0] != "合计"]
+    if table.key.startswith("pareto"):
+        return {"kind": "pareto", "labels": [r[0] for r in rows], "series": {"故障单数": [r[2] for r in rows]},
+                "cumulative": [r[4] for r in rows]}
+    if table.key == "model_batches":
+        return {"kind": "hbar", "labels": [f"{r[0]} {r[1]}" for r in rows], "series": {"故障单数": [r[2] for r in rows]}}
+    if table.key == "batches":
+        return {"kind": "bar", "labels": [r[0] for r in rows], "series": {"故障单数": [r[1] for r in rows]}}
+    if table.key == "promise":
+        return {"kind": "stacked", "labels": [r[0] for r in rows],
+                "series": {"按时": [r[3] for r in rows], "超时": [r[4] for r in rows]}}
+    raise KeyError(f"no PNG chart for table {table.key}")
+
+
+def table_png(table, path: Path) -> Path:
+    """The PNG of a KPI table (pareto*, model_batches, batches, promise), drawn from chart_data."""
+    d = chart_data(table)
+    name, values = next(iter(d["series"].items()))
+    if d["kind"] == "pareto":
+        return pareto_chart(path, table.title, d["labels"], values, d["cumulative"])
+    if d["kind"] in ("hbar", "bar"):
+        return bar_chart(path, table.title, d["labels"], values, ylabel=name, horizontal=d["kind"] == "hbar")
+    return stacked_chart(path, table.title, d["labels"], d["series"])

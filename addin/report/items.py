@@ -1,34 +1,54 @@
 """What each department is asked to act on: its role, its tables and its feedback items.
 
 A department's role comes from its name (研发/技术 → rd, 质量/品质 → quality, 生产/制造 →
-production, 服务/售后 → service; anything else gets the general view). Items, each with a
-stable key (the ledger turns month + department + kind + key into an ID):
-- rd: the top model + fault patterns (型号故障, key "model|fault");
-- quality: the top batches (批次, "model|production month") and models with failures within
-  15 days of purchase (早期故障, "model");
-- production: production months with failures (生产月份, "YYYY-MM");
-- service: late on-site clusters per city tier (上门超时, tier) and dissatisfied customers
-  (客户不满意).
+production, 服务/售后 → service; anything else gets the general view). An item is raised
+only where there is a pattern; single orders are listed in the pack's 故障明细, never asked
+about. Only product-quality failures (addin.book.vocab 归属 产品质量) feed rd, quality and
+production; transport and installation go to service; 非故障 is never an item. Each item has
+a stable key (the ledger turns month + department + kind + key into an ID) and says in one
+sentence why it was raised (count, rate, trend, an earlier answer):
+- rd: 型号故障 "model|fault" — one fault of one model at least twice this month;
+- quality: 批次 "model|production month" — at least N failures (政策参数 批次故障阈值, default
+  3) or, with a 销售台账 naming batches, a batch rate ≥ 故障率预警 with at least 2; 早期故障
+  "model" — at least 2 failures within 15 days of purchase (or that rate ≥ 预警);
+  型号故障率 "model" — with sales, a model's rate ≥ 预警 with at least 2 failures;
+- production: 批次 as for quality, asking about the production process;
+- service: 服务过程 cause classes (运输仓储, 安装问题: key = class) with at least 2 orders,
+  late on-site visits per city tier (上门超时, tier) and dissatisfied customers (客户不满意).
+Any key a department answered in an earlier month that fails again this month is raised again,
+saying so ("仍在发生").
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from addin.book.vocab import SERVICE
+from addin.report import trends
 from addin.report.replies import FeedbackItem
 from addin.report.summary import MonthSummary
 
 TOP = 10
+REPEAT = 2                      # a fault of a model, early failures, service causes: at least this often
 ROLES = (("rd", ("研发", "技术")), ("quality", ("质量", "品质", "品管")), ("production", ("生产", "制造")),
          ("service", ("服务", "售后")))
 ROLE_TABLES = {
-    "rd": ("pareto", "early", "repeats"),
-    "quality": ("model_batches", "early", "batches", "repeats"),
+    "rd": ("pareto_quality", "early", "rates", "repeats"),
+    "quality": ("model_batches", "rates", "early", "batches", "repeats"),
     "production": ("batches", "model_batches"),
-    "service": ("promise", "fees", "satisfaction", "visits", "warranty", "repeats"),
+    "service": ("causes", "promise", "fees", "satisfaction", "visits", "warranty", "repeats"),
     "general": ("by_type", "pareto", "promise"),
 }
-ROLE_CHARTS = {"rd": ("pareto",), "quality": ("model_batches",), "production": ("batches",),
+ROLE_SHEETS = {"rd": ("trend",), "quality": ("trend",), "production": ("trend",)}   # own sheets (wide)
+ROLE_CHARTS = {"rd": ("pareto_quality",), "quality": ("model_batches",), "production": ("batches",),
                "service": ("promise",), "general": ("pareto",)}
+
+
+@dataclass(frozen=True)
+class Raised:
+    item: FeedbackItem
+    rows: pd.Index              # the orders (frame index) the item rests on
 
 
 def role_of(name: str) -> str:
@@ -43,74 +63,173 @@ def _ids(orders: pd.DataFrame, limit: int = 8) -> str:
     return "、".join(nos[:limit]) + ("等" if len(nos) > limit else "")
 
 
-def _fault_items(dept, fails):
-    g = fails.groupby(["model", "fault"]).size().reset_index(name="n")
-    g = g.sort_values(["n", "model", "fault"], ascending=[False, True, True]).head(TOP)
+def _top(values, n: int = 2) -> str:
+    counts = pd.Series([v for v in values if isinstance(v, str) and v]).value_counts()
+    return "、".join(f"{k} {v} 单" for k, v in counts.head(n).items())
+
+
+def _trend(summary: MonthSummary, cols: dict) -> str:
+    """', 近 3 个月 1→2→5(上升)' for the orders of the history matching `cols`."""
+    h = summary.history
+    if h is None or h.empty:
+        return ""
+    q = h[h["is_quality"]] if "cause_class" not in cols else h
+    for c, v in cols.items():
+        q = q[q[c] == v]
+    months = trends.months_to(summary.month)
+    counts = [int(v) for v in q["month"].value_counts().reindex(months, fill_value=0)]
+    f = trends.flag(counts)
+    return f",近 3 个月 {'→'.join(map(str, counts[-3:]))}" + (f"({f})" if f else "")
+
+
+def _answered(answered: dict, kind: str, key: str, n: int) -> str:
+    if (kind, key) not in answered:
+        return ""
+    month, item_id = answered[(kind, key)]
+    return f";{month} 已回复改进措施({item_id}),本月仍有 {n} 单"
+
+
+def _group_items(dept, summary, sub, by, kind, rule, say, answered) -> list[Raised]:
+    """One item per group of `sub` by `by` where `rule(key, group)` gives a reason (or an earlier
+    answer exists); `say(key, group, reason)` words it."""
     out = []
-    for m, f, n in g.itertuples(index=False):
-        sub = fails[(fails["model"] == m) & (fails["fault"] == f)]
-        causes = "、".join(sorted({c for c in sub["cause"] if isinstance(c, str)})[:3]) or "未填"
-        out.append(FeedbackItem(dept, "型号故障", f"{m}|{f}",
-                                f"{m} 故障“{f}”{n} 单(原因:{causes};服务单 {_ids(sub)}),请分析原因并给出设计改进措施。", int(n)))
-    return out
-
-
-def _batch_items(dept, fails):
-    g = fails.dropna(subset=["prod_month"]).groupby(["model", "prod_month"]).size().reset_index(name="n")
-    g = g.sort_values(["n", "model", "prod_month"], ascending=[False, True, True]).head(TOP)
-    out = []
-    for m, pm, n in g.itertuples(index=False):
-        sub = fails[(fails["model"] == m) & (fails["prod_month"] == pm)]
-        out.append(FeedbackItem(dept, "批次", f"{m}|{pm}",
-                                f"{m} {pm} 生产批次故障 {n} 单(服务单 {_ids(sub)}),请核查该批次质量。", int(n)))
-    return out
-
-
-def _early_items(dept, fails):
-    early = fails[(fails["days_owned"] >= 0) & (fails["days_owned"] <= 15)]
-    out = []
-    for m, sub in sorted(early.groupby("model"), key=lambda p: (-len(p[1]), p[0])):
-        out.append(FeedbackItem(dept, "早期故障", str(m),
-                                f"{m} 购买 15 天内故障 {len(sub)} 单(服务单 {_ids(sub)}),请查出厂检验。", len(sub)))
+    for key, g in sub.groupby(by, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        skey = "|".join(map(str, key))
+        reason = rule(key, g) or ("仍在发生" if (kind, skey) in answered else "")
+        if reason:
+            out.append(Raised(FeedbackItem(dept, kind, skey, say(key, g, reason) + "。", len(g)), g.index))
+    out.sort(key=lambda r: (-r.item.count, r.item.key))
     return out[:TOP]
 
 
-def _month_items(dept, fails):
-    g = fails.dropna(subset=["prod_month"]).groupby("prod_month").size().reset_index(name="n")
-    g = g.sort_values(["n", "prod_month"], ascending=[False, True]).head(TOP)
-    out = []
-    for pm, n in g.itertuples(index=False):
-        sub = fails[fails["prod_month"] == pm]
-        models = "、".join(sub["model"].dropna().astype(str).value_counts().index[:3])
-        out.append(FeedbackItem(dept, "生产月份", str(pm),
-                                f"{pm} 生产的产品本月故障 {n} 单(主要型号 {models}),请核查当月生产过程。", int(n)))
-    return out
+def _rate_text(rate: float | None) -> str:
+    return f",故障率 {rate * 100:.1f}%" if rate is not None else ""
 
 
-def _service_items(dept, orders):
-    out = []
+def _batch_items(dept, summary, answered, ask) -> list[Raised]:
+    q = summary.orders[summary.orders["is_quality"]].dropna(subset=["prod_month"])
+    p, sold = summary.policy, trends.batch_sales(summary.vocab.sales)
+    alert, n_min = float(p.failure_rate_alert), p.batch_min_failures
+
+    def rate(key, g):
+        units = sold.get(tuple(key))
+        return len(g) / units if units else None
+
+    def rule(key, g):
+        r = rate(key, g)
+        if len(g) >= n_min:
+            return f"本月 {len(g)} 单,达到批次阈值 {n_min} 单{_rate_text(r)}"
+        if r is not None and r >= alert and len(g) >= REPEAT:
+            return f"本月 {len(g)} 单,批次故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%"
+        return ""
+
+    def say(key, g, reason):
+        m, pm = key
+        return (f"{m} {pm} 生产批次产品质量故障:{reason}{_trend(summary, {'model': m, 'prod_month': pm})}"
+                f"{_answered(answered, '批次', f'{m}|{pm}', len(g))};主要故障 {_top(g['fault'])};"
+                f"服务单 {_ids(g)}。{ask}")
+    return _group_items(dept, summary, q, ["model", "prod_month"], "批次", rule, say, answered)
+
+
+def _early_items(dept, summary, answered) -> list[Raised]:
+    o = summary.orders
+    early = o[o["is_quality"] & (o["days_owned"] >= 0) & (o["days_owned"] <= 15)]
+    sold = trends.model_sales(summary.vocab.sales, summary.month)["sold_month"]
+    alert = float(summary.policy.failure_rate_alert)
+
+    def rule(key, g):
+        units = int(sold.get(key[0], 0))
+        r = len(g) / units if units else None
+        if len(g) >= REPEAT or (r is not None and r >= alert and len(g) >= REPEAT):
+            return f"购买 15 天内故障 {len(g)} 单{_rate_text(r).replace('故障率', '15天内故障率')}"
+        return ""
+
+    def say(key, g, reason):
+        return (f"{key[0]} 早期故障:{reason}{_answered(answered, '早期故障', key[0], len(g))};主要故障 "
+                f"{_top(g['fault'])};服务单 {_ids(g)}。请查出厂检验和该型号来料")
+    return _group_items(dept, summary, early, ["model"], "早期故障", rule, say, answered)
+
+
+def _model_rate_items(dept, summary, answered) -> list[Raised]:
+    table = summary.kpis.get("rates")
+    if table is None:
+        return []
+    alert, q = float(summary.policy.failure_rate_alert), summary.orders[summary.orders["is_quality"]]
+    rates = {r[0]: r[5] for r in table.rows}
+
+    def rule(key, g):
+        r = rates.get(key[0])
+        return f"故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%(本月 {len(g)} 单)" if (
+            r is not None and r >= alert and len(g) >= REPEAT) else ""
+
+    def say(key, g, reason):
+        return (f"{key[0]} {reason}{_trend(summary, {'model': key[0]})};主要故障 {_top(g['fault'])};"
+                f"服务单 {_ids(g)}。请分析原因")
+    return _group_items(dept, summary, q, ["model"], "型号故障率", rule, say, answered)
+
+
+def _fault_items(dept, summary, answered) -> list[Raised]:
+    q = summary.orders[summary.orders["is_quality"]]
+
+    def rule(key, g):
+        return f"本月 {len(g)} 单" if len(g) >= REPEAT else ""
+
+    def say(key, g, reason):
+        m, f = key
+        causes = _top(g["cause"], 3).replace(" 单", "单") or "未填"
+        return (f"{m} 故障“{f}”{reason}{_trend(summary, {'model': m, 'fault': f})}"
+                f"{_answered(answered, '型号故障', f'{m}|{f}', len(g))};原因分析:{causes};服务单 {_ids(g)}。"
+                "请分析原因并给出设计改进措施")
+    return _group_items(dept, summary, q, ["model", "fault"], "型号故障", rule, say, answered)
+
+
+def _cause_items(dept, summary, answered) -> list[Raised]:
+    o = summary.orders
+    sub = o[o["is_failure"] & (o["cause_group"] == SERVICE)]
+
+    def rule(key, g):
+        return f"本月 {len(g)} 单" if len(g) >= REPEAT else ""
+
+    def say(key, g, reason):
+        return (f"原因为“{key[0]}”的故障{reason}{_trend(summary, {'cause_class': key[0]})}"
+                f"{_answered(answered, '服务原因', key[0], len(g))};型号 {_top(g['model'], 3)};服务单 {_ids(g)}。"
+                "这是经销商和物流自己的改进事项,请说明原因和改进安排")
+    return _group_items(dept, summary, sub, ["cause_class"], "服务原因", rule, say, answered)
+
+
+def _service_items(dept, summary, answered) -> list[Raised]:
+    orders = summary.orders
+    out = _cause_items(dept, summary, answered)
     late = orders[orders["late"].astype(object) == True]  # noqa: E712
     for tier, sub in late.groupby(late["city_tier"].fillna("未填")):
-        out.append(FeedbackItem(dept, "上门超时", str(tier),
-                                f"{tier} 上门超时 {len(sub)} 单(服务单 {_ids(sub)}),请说明原因和改进安排。", len(sub)))
+        out.append(Raised(FeedbackItem(dept, "上门超时", str(tier), f"{tier} 上门超时 {len(sub)} 单(服务单 "
+                                       f"{_ids(sub)}),请说明原因和改进安排。", len(sub)), sub.index))
     unhappy = orders[orders["rating"].isin(("不满意", "很不满意"))]
     if len(unhappy):
-        out.append(FeedbackItem(dept, "客户不满意", "不满意",
-                                f"客户评价不满意 {len(unhappy)} 单(服务单 {_ids(unhappy)}),请回访并改进。", len(unhappy)))
+        out.append(Raised(FeedbackItem(dept, "客户不满意", "不满意", f"客户评价不满意 {len(unhappy)} 单(服务单 "
+                                       f"{_ids(unhappy)}),请回访并改进。", len(unhappy)), unhappy.index))
     return out
 
 
-def items_for(department: str, summary: MonthSummary) -> list[FeedbackItem]:
-    """The department's feedback items for the month, in a stable order."""
-    orders = summary.orders
-    fails = orders[orders["is_failure"]]
-    role = role_of(department)
+def raised_for(department: str, summary: MonthSummary, answered: dict | None = None) -> list[Raised]:
+    """The department's items for the month with their orders, in a stable order. `answered`:
+    (kind, key) → (month, item ID) of the department's earlier answered items."""
+    answered, role = answered or {}, role_of(department)
     if role == "rd":
-        return _fault_items(department, fails)
+        return _fault_items(department, summary, answered)
     if role == "quality":
-        return _batch_items(department, fails) + _early_items(department, fails)
+        batch = _batch_items(department, summary, answered, "请核查该批次质量")
+        covered = {r.item.key.split("|")[0] for r in batch}       # a batch item already names the model
+        rate = [r for r in _model_rate_items(department, summary, answered) if r.item.key not in covered]
+        return batch + rate + _early_items(department, summary, answered)
     if role == "production":
-        return _month_items(department, fails)
+        return _batch_items(department, summary, answered, "请核查该批次的生产过程和来料")
     if role == "service":
-        return _service_items(department, orders)
-    return _fault_items(department, fails)[:5]
+        return _service_items(department, summary, answered)
+    return _fault_items(department, summary, answered)[:5]
+
+
+def items_for(department: str, summary: MonthSummary, answered: dict | None = None) -> list[FeedbackItem]:
+    """The department's feedback items for the month, in a stable order."""
+    return [r.item for r in raised_for(department, summary, answered)]

@@ -13,9 +13,9 @@ import pandas as pd
 from addin.book.columns import CITY_TIERS, RATINGS, SERVICE_TYPES
 from addin.book.issues import ERROR
 from addin.book.values import serial_keys
+from addin.book.vocab import NONE
 from addin.report.tables import Table, rows_of
 
-PARETO_TOP = 15
 LIST_CAP = 1000
 
 
@@ -154,20 +154,55 @@ def repeats(orders: pd.DataFrame, history: pd.DataFrame | None = None) -> Table:
                  rows_of(sel, cols), note)
 
 
-def pareto(orders: pd.DataFrame) -> Table:
-    fails = orders[orders["is_failure"]]
-    g = fails.groupby(["model", "fault"], dropna=False).size().sort_values(ascending=False, kind="stable")
-    g = g.reset_index(name="n").sort_values(["n", "model", "fault"], ascending=[False, True, True])
-    top, rest = g.head(PARETO_TOP), g.iloc[PARETO_TOP:]
-    rows = [(m if isinstance(m, str) else "(未填型号)", f, int(n)) for m, f, n in top.itertuples(index=False)]
+PARETO_SHARE = 0.8
+PARETO_MAX = 20
+
+
+def _main(values) -> str:
+    counts = pd.Series([v for v in values if isinstance(v, str)]).value_counts()
+    return "、".join(f"{k}" for k in counts.index[:3])
+
+
+def pareto(orders: pd.DataFrame, quality_only: bool = False) -> Table:
+    """Faults (grouped by the fault list) of the failures that are faults at all (not 非故障;
+    `quality_only`: of product quality, for R&D): the faults that make up 80 % and every
+    repeated one (at most 20 rows), the rest in one 其他 row that names them."""
+    fails = orders[orders["is_quality"] if quality_only else orders["is_failure"] & (orders["cause_group"] != NONE)]
+    g = (fails.groupby("fault").agg(n=("order_no", "size"), cls=("cause_class", _main), models=("model", _main))
+         .reset_index().sort_values(["n", "fault"], ascending=[False, True], kind="stable"))
+    total = len(fails)
+    cum = g["n"].cumsum().shift(fill_value=0)
+    keep = ((cum < PARETO_SHARE * total) | (g["n"] >= 2)) & (pd.Series(range(len(g)), index=g.index) < PARETO_MAX)
+    if (~keep).sum() == 1:                             # one left over: name it rather than call it 其他
+        keep[:] = pd.Series(range(len(g)), index=g.index) <= PARETO_MAX
+    top, rest = g[keep], g[~keep]
+    rows = [(f, c, int(n), m) for f, n, c, m in top[["fault", "n", "cls", "models"]].itertuples(index=False)]
     if len(rest):
-        rows.append(("其他", f"其余 {len(rest)} 种", int(rest["n"].sum())))
-    total, running, out = len(fails), 0, []
-    for m, f, n in rows:
+        names = "、".join(rest["fault"].head(8)) + ("等" if len(rest) > 8 else "")
+        rows.append((f"其他({len(rest)} 种,各 1 单)" if rest["n"].max() == 1 else f"其他({len(rest)} 种)",
+                     names, int(rest["n"].sum()), ""))
+    running, out = 0, []
+    for f, c, n, m in rows:
         running += n
-        out.append((m, f, n, _share(n, total), _share(running, total)))
-    return Table("pareto", "故障帕累托(按型号和故障)", ("产品型号", "故障", "故障单数", "占比", "累计占比"),
-                 ("text", "text", "int", "pct", "pct"), tuple(out), f"故障单(维修、退换货)共 {total} 单。")
+        out.append((f, c, n, _share(n, total), _share(running, total), m))
+    whose = "原因归属“产品质量”的" if quality_only else "不属于“非故障”的"
+    return Table("pareto_quality" if quality_only else "pareto",
+                 ("产品质量" if quality_only else "") + "故障帕累托(按故障,同义写法已归并)",
+                 ("故障", "原因类别", "故障单数", "占比", "累计占比", "主要型号"),
+                 ("text", "text", "int", "pct", "pct", "text"), tuple(out),
+                 f"分母:本月维修、退换货单中{whose} {total} 单;故障按“故障代码”表归并。")
+
+
+def causes(orders: pd.DataFrame, vocab) -> Table:
+    """The month's failures per cause class (vocab order), with the class's 归属."""
+    fails = orders[orders["is_failure"]]
+    counts = fails["cause_class"].value_counts()
+    rows = [(c.name, c.group, int(counts.get(c.name, 0)), _share(int(counts.get(c.name, 0)), len(fails)),
+             _main(fails.loc[fails["cause_class"] == c.name, "model"])) for c in vocab.classes]
+    rows.append(("合计", "", len(fails), _share(len(fails), len(fails)), ""))
+    return Table("causes", "故障原因类别(维修、退换货)", ("原因类别", "归属", "单数", "占比", "主要型号"),
+                 ("text", "text", "int", "pct", "text"), tuple(rows),
+                 "“产品质量”反馈给质量、研发、生产部;“服务过程”(运输、安装)是经销商自己的改进事项。")
 
 
 def _early_counts(df: pd.DataFrame):
@@ -175,30 +210,36 @@ def _early_counts(df: pd.DataFrame):
     return int(((d >= 0) & (d <= 15)).sum()), int(((d >= 0) & (d <= 365)).sum()), int(d.isna().sum())
 
 
+EARLY_HEADERS = ("购买15天内", "购买一年内(含15天内)", "无购买日期")
+QUALITY_NOTE = "只计原因归属“产品质量”的单(运输、安装、使用原因和非故障不计入)。"
+
+
 def batches(orders: pd.DataFrame) -> Table:
-    fails = orders[orders["is_failure"]]
+    fails = orders[orders["is_quality"]]
     rows = []
     for pm, sub in fails.groupby(fails["prod_month"].fillna("(未填)"), sort=True):
         rows.append((pm, len(sub), *_early_counts(sub)))
-    return Table("batches", "按生产月份(批次)的故障", ("生产月份", "故障单数", "购买15天内", "购买一年内",
-                 "无购买日期"), ("text", "int", "int", "int", "int"), tuple(rows))
+    return Table("batches", "按生产月份(批次)的产品质量故障", ("生产月份", "故障单数", *EARLY_HEADERS),
+                 ("text", "int", "int", "int", "int"), tuple(rows), QUALITY_NOTE)
 
 
 def model_batches(orders: pd.DataFrame) -> Table:
-    fails = orders[orders["is_failure"] & orders["prod_month"].notna()]
+    fails = orders[orders["is_quality"] & orders["prod_month"].notna()]
     g = fails.groupby(["model", "prod_month"]).size().reset_index(name="n")
-    g = g.sort_values(["n", "model", "prod_month"], ascending=[False, True, True]).head(30)
-    return Table("model_batches", "批次故障(型号+生产月份)", ("产品型号", "生产月份", "故障单数"),
-                 ("text", "text", "int"), rows_of(g, ("model", "prod_month", "n")))
+    g = g.sort_values(["n", "model", "prod_month"], ascending=[False, True, True])
+    note = QUALITY_NOTE + (f"共 {len(g)} 个批次,只列出故障最多的 30 个。" if len(g) > 30 else "")
+    return Table("model_batches", "批次故障(型号+生产月份,产品质量)", ("产品型号", "生产月份", "故障单数"),
+                 ("text", "text", "int"), rows_of(g.head(30), ("model", "prod_month", "n")), note)
 
 
 def early(orders: pd.DataFrame) -> Table:
-    fails = orders[orders["is_failure"]]
+    fails = orders[orders["is_quality"]]
     rows = [(m, len(sub), *_early_counts(sub)) for m, sub in fails.groupby("model", sort=True)]
     rows.sort(key=lambda r: (-r[2], -r[3], r[0]))
     tot = ("合计", len(fails), *_early_counts(fails))
-    return Table("early", "早期故障(按型号,从购买日期算起)", ("产品型号", "故障单数", "15天内", "一年内",
-                 "无购买日期"), ("text", "int", "int", "int", "int"), tuple(rows) + (tot,))
+    return Table("early", "早期故障(按型号,从购买日期算起,产品质量)", ("产品型号", "故障单数", "15天内",
+                 "一年内(含15天内)", "无购买日期"), ("text", "int", "int", "int", "int"), tuple(rows) + (tot,),
+                 "单数;有“销售台账”时故障率见“故障率”表。" + QUALITY_NOTE)
 
 
 def problems(orders: pd.DataFrame, issues, sheet, unplaced: int) -> tuple[Table, Table]:
@@ -226,11 +267,11 @@ def _str(v):
     return v if isinstance(v, str) else None
 
 
-def all_kpis(orders, policy, settings, issues, sheet, unplaced, history=None) -> dict[str, Table]:
+def all_kpis(orders, policy, settings, issues, sheet, unplaced, vocab, history=None) -> dict[str, Table]:
     summary, detail = problems(orders, issues, sheet, unplaced)
     tables = (by_type(orders, policy), warranty(orders), fees(orders, policy, settings), promise(orders, policy),
-              satisfaction(orders), repeats(orders, history), pareto(orders), batches(orders), model_batches(orders),
-              early(orders), summary, detail)
+              satisfaction(orders), repeats(orders, history), causes(orders, vocab), pareto(orders),
+              pareto(orders, True), batches(orders), model_batches(orders), early(orders), summary, detail)
     return {t.key: t for t in tables}
 
 

@@ -3,6 +3,8 @@
 Sheets: 分析 (the department's tables, native charts beside them, page breaks planned
 so no chart or table start is cut — sheetpages), 服务单明细 (table 7-28 of
 the orders it acts on; customer names masked unless the department may see full data),
+故障走势 (12 months per model and batch, engineering roles — report/trends.py), 故障明细 (each
+failure the department looks at with its feedback item or 单次 — report/detail.py),
 结算明细 for the service role (what an audit of the factory claim needs), and 改进回复 (one
 row per feedback item, this month's and earlier unanswered ones; the department fills the
 yellow columns and sends the file back; the other columns are protected).
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.utility import xl_range
 
 from addin.book.files import atomic_path
 from addin.report.replies import REPLY_HEADERS, REPLY_SHEET
@@ -24,6 +27,7 @@ from addin.report.xlsxout import ROW_PT, formats, row_points, write_728, write_t
 SHEET_ANALYSIS = "分析"
 SHEET_ORDERS = "服务单明细"
 SHEET_SETTLEMENT = "结算明细"
+LIST_SHEETS = {"detail": "故障明细", "trend": "故障走势"}
 REPLY_ROW_PT = 45.0
 SETTLEMENT_COLS = (("order_no", "服务单编号", "text"), ("customer", "客户名称", "text"), ("phone", "联系电话", "text"),
                    ("address", "地址", "text"), ("category", "产品类型", "text"), ("model", "产品型号", "text"),
@@ -61,16 +65,28 @@ def _analysis(book, ws, tables, f, title: str) -> dict:
     return lay_out_blocks(book, ws, list(tables), f, sheet=SHEET_ANALYSIS, top_row=2, top_points=24 + ROW_PT)
 
 
-def _settlement(ws, table: Table, f) -> None:
-    """结算明细: wide (24 columns), so landscape, one page wide, header row on every page."""
+def _settlement(ws, table: Table, f):
+    """结算明细 (and the other wide lists): landscape, one page wide, header row on every page."""
     p = write_table(ws, 0, 0, table, f, set_widths=True)
     ws.freeze_panes(p.first, 1)
     print_setup(ws, p.next_row, len(table.headers) - 1, repeat=p.header_row)
+    return p
+
+
+def _sparklines(ws, p, table: Table, f) -> None:
+    """故障走势: a native sparkline over each row's 12 monthly cells in the 走势 column (the
+    text sparkline stays for the mail only)."""
+    col = p.col + table.headers.index("走势")
+    ws.set_column(col, col, 16)
+    for r in range(p.first, p.last + 1):
+        ws.write_blank(r, col, None, f[("text", False)])
+        ws.add_sparkline(r, col, {"range": xl_range(r, p.col + 2, r, p.col + 13), "type": "column",
+                                  "series_color": "#3B6EA8", "high_point": True, "high_color": "#C0504D"})
 
 
 def _reply_sheet(book, ws, items, carried, f) -> None:
     """改进回复: 编号, 反馈事项, 回复期限 locked; the department's four columns unlocked."""
-    widths = (16, 50, 12, 40, 10, 14, 30)
+    widths = (16, 64, 12, 36, 10, 14, 26)          # 反馈事项: one sentence with its reasons and orders
     ws.set_row(0, row_points(REPLY_HEADERS, widths))
     for j, (h, w) in enumerate(zip(REPLY_HEADERS, widths)):
         ws.write_string(0, j, h, f["header"])
@@ -98,14 +114,20 @@ def _reply_sheet(book, ws, items, carried, f) -> None:
 
 
 def write_pack(path: Path, *, title: str, tables, orders_728: Table, marked, settlement: Table | None,
-               items, carried) -> Path:
-    """Write one department pack atomically. `items`: (id, text, due) tuples."""
+               items, carried, lists=()) -> Path:
+    """Write one department pack atomically. `items`: (id, text, due) tuples; `lists`: wide
+    tables each on its own sheet like 结算明细 (故障走势, 故障明细 — LIST_SHEETS)."""
     with atomic_path(path) as tmp:
         book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         f = formats(book)
         _analysis(book, book.add_worksheet(SHEET_ANALYSIS), tables, f, title)
         write_728(book.add_worksheet(SHEET_ORDERS), orders_728, f,
-                  title + " 服务单明细", marked_rows=marked)
+                  title + " 服务单明细(表7-28 格式)", marked_rows=marked)
+        for table in lists:
+            ws = book.add_worksheet(LIST_SHEETS.get(table.key, table.title[:31]))
+            placed = _settlement(ws, table, f)
+            if table.key == "trend" and not placed.empty:
+                _sparklines(ws, placed, table, f)
         if settlement is not None:
             _settlement(book.add_worksheet(SHEET_SETTLEMENT), settlement, f)
         _reply_sheet(book, book.add_worksheet(REPLY_SHEET), items, carried, f)

@@ -18,7 +18,8 @@ from addin import assets
 from addin.report import charts
 from addin.book.files import atomic_dir, safe_component
 from addin.book.months import parse_month, reply_due, send_date
-from addin.report.items import ROLE_CHARTS, ROLE_TABLES, items_for, role_of
+from addin.report.detail import detail_table
+from addin.report.items import ROLE_CHARTS, ROLE_SHEETS, ROLE_TABLES, raised_for, role_of
 from addin.report.packbook import settlement_table, write_pack
 from addin.report import kpis
 from addin.report.privacy import mask_frame, mask_free_text, mask_text
@@ -83,19 +84,6 @@ def _section(table: Table, image: str | None) -> dict:
             "image": image, "more": max(0, len(table.rows) - HTML_ROWS)}
 
 
-def _png(key: str, table: Table, path: Path) -> Path:
-    rows = [r for r in table.rows if r[0] not in ("合计", "其他")]
-    if key == "pareto":
-        return charts.pareto_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows], [r[2] for r in rows])
-    if key == "model_batches":
-        return charts.bar_chart(path, table.title, [f"{r[0]} {r[1]}" for r in rows[:12]],
-                                [r[2] for r in rows[:12]], ylabel="故障单数", horizontal=True)
-    if key == "batches":
-        return charts.bar_chart(path, table.title, [r[0] for r in rows], [r[1] for r in rows], ylabel="故障单数")
-    return charts.stacked_chart(path, table.title, [r[0] for r in rows],
-                                {"按时": [r[3] for r in rows], "超时": [r[4] for r in rows]})
-
-
 def _template_source(name: str) -> str | None:
     """A template's text from the package data (None: jinja2 reports it as not found)."""
     source = assets.templates().joinpath(name)
@@ -116,22 +104,32 @@ def _check_folder(folder: Path, wb_path: Path | None) -> None:
                                             "请另选一个新的或空的文件夹。")
 
 
-def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledger: Ledger) -> DeptPack:
-    settings, month = wb.settings, summary.month
-    role, code = role_of(dept.name), dept_code(dept.name)
-    due = reply_due(month, settings.send_day, settings.reply_days)
-    found = items_for(dept.name, summary)
-    ids = ledger.register(month, dept.name, found, due)
-    carried = ledger.open_items(dept.name, month, send_date(month, settings.send_day))
-    tables = [summary.kpis[k] for k in ROLE_TABLES[role] if k in summary.kpis]
+def _mail_sections(tables, sheets, role: str, dept: Department, tmp: Path, final: Path):
+    """The mail body's sections (the 分析 tables, then the wide lists) and the PNG charts
+    (drawn from the tables themselves) as {cid: final path}."""
     images, sections = {}, []
     for t in tables:
         cid = None
         if t.key in ROLE_CHARTS[role]:
-            cid = f"{code.lower()}-{t.key}"
-            _png(t.key, t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
+            cid = f"{dept_code(dept.name).lower()}-{t.key}"
+            charts.table_png(t, tmp / "图表" / f"{_safe(dept.name)}_{t.key}.png")
             images[cid] = final / "图表" / f"{_safe(dept.name)}_{t.key}.png"
         sections.append(_section(t, cid))
+    return images, sections + [_section(t, None) for t in sheets]
+
+
+def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledger: Ledger) -> DeptPack:
+    settings, month = wb.settings, summary.month
+    role = role_of(dept.name)
+    due = reply_due(month, settings.send_day, settings.reply_days)
+    raised = raised_for(dept.name, summary, ledger.answered_keys(dept.name, month))
+    found = [r.item for r in raised]
+    ids = ledger.register(month, dept.name, found, due)
+    carried = ledger.open_items(dept.name, month, send_date(month, settings.send_day))
+    detail = detail_table(mask_frame(summary.orders, dept.full_customer_data), role, raised, ids)
+    tables = [summary.kpis[k] for k in ROLE_TABLES[role] if k in summary.kpis]
+    sheets = [summary.kpis[k] for k in ROLE_SHEETS.get(role, ()) if k in summary.kpis] + [detail]
+    images, sections = _mail_sections(tables, sheets, role, dept, tmp, final)
     orders = summary.orders if role == "service" else summary.orders[summary.orders["is_failure"]]
     shown = mask_frame(orders, dept.full_customer_data)
     name = f"{summary.label}_售后反馈_{_safe(dept.name)}.xlsx"
@@ -139,27 +137,18 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     write_pack(tmp / name, title=title, tables=tables, orders_728=table_728(orders, shown["customer"]),
                marked={i for i, bad in enumerate(orders["has_error"]) if bad},
                settlement=settlement_table(shown) if role == "service" else None,
-               items=[(i, it.text, due) for i, it in zip(ids, found)], carried=carried)
+               items=[(i, it.text, due) for i, it in zip(ids, found)], carried=carried, lists=sheets)
     html = env.get_template("pack.html.j2").render(
         subject=title, department=dept.name, dealer=settings.dealer_name, label=summary.label,
         totals=summary.totals, attachment=name, due=due.isoformat(), sections=sections,
+        short=not (found or carried),
         items=[{"id": i, "text": it.text, "due": due.isoformat()} for i, it in zip(ids, found)],
         carried=[{"id": c.id, "month": c.month, "text": c.text, "due": c.due.isoformat()} for c in carried],
         privacy_note=("本邮件及附件含客户完整信息,仅供结算审核使用,请勿外传。" if dept.full_customer_data
                       else "客户姓名已脱敏;客户电话、地址不随本反馈包发送。"),
         sent_on=send_date(month, settings.send_day).isoformat())
+    images = images if (found or carried) else {}          # the short mail shows no chart
     return DeptPack(dept, final / name, html, images, ids, title, [c.id for c in carried])
-
-
-def private_summary(summary: MonthSummary, wb) -> MonthSummary:
-    """The month as departments without full customer data see it: customers' data masked in
-    the orders' free text (privacy.mask_free_text) before any table, chart or item is made from
-    it, and phone-like runs masked in every other text cell (e.g. the check's examples)."""
-    orders = mask_free_text(summary.orders)
-    tables = kpis.all_kpis(orders, wb.policy, wb.settings, wb.issues, wb.orders.sheet, summary.unplaced)
-    tables = {k: replace(t, rows=tuple(tuple(mask_text(v) if isinstance(v, str) else v for v in r) for r in t.rows))
-              for k, t in tables.items()}
-    return replace(summary, orders=orders, table728=table_728(orders), kpis={**tables, "replies": summary.kpis["replies"]})
 
 
 def replies_table(ledger: Ledger, month: str, settings) -> Table:
@@ -168,17 +157,38 @@ def replies_table(ledger: Ledger, month: str, settings) -> Table:
                  "未到期", "回复率"), ("text", "int", "int", "int", "int", "pct"), tuple(rows))
 
 
-def build_month(wb, month: str, out_dir: Path | None = None, fees=None) -> MonthReport:
+def _masked(table: Table) -> Table:
+    return replace(table, rows=tuple(tuple(mask_text(v) if isinstance(v, str) else v for v in r) for r in table.rows))
+
+
+def private_summary(summary: MonthSummary, wb) -> MonthSummary:
+    """The month as departments without full customer data see it: customers' data masked in
+    the orders' free text (privacy.mask_free_text) before any table, chart or item is made from
+    it (the repeat table's earlier visits too), and phone-like runs masked in every other text
+    cell (e.g. the check's examples)."""
+    orders = mask_free_text(summary.orders)
+    repeat_orders = mask_free_text(summary.repeat_orders) if summary.repeat_orders is not None else None
+    tables = kpis.all_kpis(orders, wb.policy, wb.settings, wb.issues, wb.orders.sheet, summary.unplaced,
+                           summary.vocab, repeat_orders)
+    tables = {k: _masked(t) for k, t in {**summary.kpis, **tables}.items()}
+    history = mask_free_text(summary.history) if summary.history is not None else None
+    return replace(summary, orders=orders, table728=table_728(orders), kpis=tables, history=history,
+                   repeat_orders=repeat_orders)
+
+
+def build_month(wb, month: str, out_dir: Path | None = None, fees=None, ledger_file: Path | None = None) -> MonthReport:
     """Build the month's statistics workbook and department packs (see module docstring).
-    `fees`: the result of fees.compute(wb) when the caller already has it (else computed)."""
+    `fees`: the result of fees.compute(wb) when the caller already has it (else computed);
+    `ledger_file`: the reply ledger to use instead of the one beside the workbook (a dry run's copy)."""
     from addin.rules.fees import compute
     month = parse_month(month)
     fees = compute(wb) if fees is None else fees
     folder = Path(out_dir) if out_dir is not None else Path(wb.path).parent / "reports" / month
     _check_folder(folder, Path(wb.path) if wb.path else None)
     summary = summarize(wb.orders.frame, fees, month, policy=wb.policy, settings=wb.settings,
-                        issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet)
-    ledger = Ledger(ledger_path(wb.path))
+                        issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet,
+                        vocab=getattr(wb, "vocab", None))
+    ledger = Ledger(ledger_file or ledger_path(wb.path))
     summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)})
     env = _environment()
     with atomic_dir(folder) as tmp:

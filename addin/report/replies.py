@@ -130,6 +130,13 @@ class Ledger:
         return [i for i in self.items("i.department=? AND i.month<?", (department, before_month))
                 if not i.answered and i.due <= as_of]
 
+    def answered_keys(self, department: str, before_month: str) -> dict[tuple[str, str], tuple[str, str]]:
+        """(kind, key) → (month, ID) of the department's latest answered item of an earlier month."""
+        sql = ("SELECT i.kind, i.key, i.month, i.id FROM items i JOIN replies r ON r.item_id=i.id "
+               "WHERE i.department=? AND i.month<? AND TRIM(COALESCE(r.measures,''))<>'' ORDER BY i.month")
+        with closing(self._connect()) as db:
+            return {(k, key): (m, i) for k, key, m, i in db.execute(sql, (department, before_month))}
+
     def response_rates(self, before_month: str, as_of: date, departments) -> list[tuple]:
         """Per department: (部门, 已发事项, 已回复, 逾期未回复, 未到期, 回复率) over earlier months."""
         rows = []

@@ -21,8 +21,8 @@ from addin.report.xlsxout import ROW_PT, formats, table_widths, write_728, write
 SHEET_728 = "售后服务统计表"
 SHEET_KPI = "KPI指标"
 SHEET_PROBLEMS = "待解决问题"
-KPI_ORDER = ("by_type", "warranty", "fees", "promise", "satisfaction", "visits", "replies", "repeats",
-             "pareto", "batches", "model_batches", "early")
+KPI_ORDER = ("by_type", "warranty", "fees", "promise", "satisfaction", "visits", "replies", "repeats", "causes", "pareto",
+             "batches", "model_batches", "early", "rates")
 
 
 def stats_filename(summary: MonthSummary) -> str:
@@ -64,7 +64,7 @@ def write_statbook(summary: MonthSummary, path: Path, *, dealer: str = "") -> Pa
         orders = summary.orders
         marked = {i for i, bad in enumerate(orders["has_error"]) if bad}
         comments = {i: p for i, p in enumerate(orders["problems"]) if p}
-        title = f"{summary.label}份产品售后服务统计表" + (f"({dealer})" if dealer else "")
+        title = f"表7-28 {summary.label}份产品售后服务统计表" + (f"({dealer})" if dealer else "")
         write_728(book.add_worksheet(SHEET_728), summary.table728, f, title, marked_rows=marked, comments=comments)
         _kpi_sheet(book, book.add_worksheet(SHEET_KPI), summary, f)
         _problems_sheet(book.add_worksheet(SHEET_PROBLEMS), summary, f)

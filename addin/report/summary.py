@@ -16,7 +16,9 @@ import pandas as pd
 
 from addin.book.issues import ERROR
 from addin.book.months import MonthError, bounds, month_label, parse_month  # noqa: F401 (MonthError: API)
-from addin.report import kpis, visits
+from addin.book.policy import Policy
+from addin.book.vocab import QUALITY, Vocab, classify, fault_names
+from addin.report import kpis, trends, visits
 from addin.report.tables import Table, rows_of  # noqa: F401 (Table: part of this module's API)
 
 TABLE_728_HEADERS = ("序号", "客户名称", "产品类型", "产品型号", "数量", "问题描述", "检测结果", "处理方案",
@@ -39,6 +41,10 @@ class MonthSummary:
     kpis: dict[str, Table]
     totals: dict[str, float] = field(default_factory=dict)
     unplaced: int = 0
+    history: pd.DataFrame | None = None   # failures of the 12 months ending with this one (+ "month")
+    policy: Policy = field(default_factory=Policy)
+    vocab: Vocab = field(default_factory=Vocab)
+    repeat_orders: pd.DataFrame | None = None   # the orders the repeat-repair table is made from
 
 
 def _problems_by_row(issues, sheet: str | None) -> dict[int, str]:
@@ -49,29 +55,49 @@ def _problems_by_row(issues, sheet: str | None) -> dict[int, str]:
     return {row: ";".join(msgs) for row, msgs in out.items()}
 
 
-def month_orders(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, error_rows=(),
-                 issues=(), sheet: str | None = None) -> pd.DataFrame:
-    """The orders reported in `month`, joined with the fee columns, with derived columns:
-    has_error, problems, is_failure, fault, handled_at, fee (处理费用), prod_month, days_owned."""
+def analysed(orders: pd.DataFrame, vocab: Vocab) -> pd.DataFrame:
+    """Adds is_failure, cause_class, cause_group, is_quality (a product-quality failure), fault
+    (the fault list's name), prod_month and days_owned (purchase → 报修, days)."""
+    orders["is_failure"] = orders["service_type"].isin(FAILURE_TYPES)
+    orders["cause_class"] = classify(orders, vocab)
+    orders["cause_group"] = orders["cause_class"].map({c.name: c.group for c in vocab.classes})
+    orders["is_quality"] = orders["is_failure"] & (orders["cause_group"] == QUALITY)
+    orders["fault"] = fault_names(orders, vocab)
+    orders["prod_month"] = pd.to_datetime(orders["production_date"], errors="coerce").dt.strftime("%Y-%m")
+    reported = pd.to_datetime(orders["reported_at"], errors="coerce")
+    orders["days_owned"] = (reported.dt.normalize() - pd.to_datetime(orders["purchase_date"], errors="coerce")).dt.days
+    return orders
+
+
+def failure_history(frame: pd.DataFrame, month: str, vocab: Vocab, months: int = 12) -> pd.DataFrame:
+    """The failures reported in the `months` months ending with `month`, analysed, with "month"."""
     start, end = bounds(month)
     reported = pd.to_datetime(frame["reported_at"], errors="coerce")
-    orders = frame.loc[(reported >= start) & (reported < end)].copy()
+    sel = frame.loc[(reported >= start - pd.DateOffset(months=months - 1)) & (reported < end)
+                    & frame["service_type"].isin(FAILURE_TYPES)].copy()
+    sel = analysed(sel, vocab)
+    sel["month"] = pd.to_datetime(sel["reported_at"]).dt.strftime("%Y-%m")
+    return sel
+
+
+def month_orders(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, error_rows=(),
+                 issues=(), sheet: str | None = None, vocab: Vocab | None = None) -> pd.DataFrame:
+    """The orders reported in `month`, joined with the fee columns, with derived columns:
+    has_error, problems, handled_at, fee (处理费用) and those of `analysed`."""
+    start, end = bounds(month)
+    reported = pd.to_datetime(frame["reported_at"], errors="coerce")
+    orders = analysed(frame.loc[(reported >= start) & (reported < end)].copy(), vocab or Vocab())
     fees = fees if fees is not None else pd.DataFrame(index=frame.index)
     for col in FEE_COLUMNS:
         orders[col] = fees[col].reindex(orders.index) if col in fees.columns else pd.NA
     orders["has_error"] = orders.index.isin(list(error_rows))
     problems = _problems_by_row(issues, sheet)
     orders["problems"] = [problems.get(r, "") for r in orders.index]
-    orders["is_failure"] = orders["service_type"].isin(FAILURE_TYPES)
-    fault = orders["diagnosed_fault"].astype(object).where(orders["diagnosed_fault"].notna(), orders["reported_fault"])
-    orders["fault"] = fault.fillna("(未填故障)").astype(object)
     orders["handled_at"] = orders["left_at"].where(orders["left_at"].notna(), orders["arrived_at"])
     money = pd.concat([pd.to_numeric(orders["customer_total"], errors="coerce"),
                        pd.to_numeric(orders["factory_claim"], errors="coerce")], axis=1).sum(axis=1, min_count=1)
     typed = orders[["parts_fee", "labour_fee"]].sum(axis=1, min_count=1)
     orders["fee"] = money.where(money.notna(), typed).round(2)
-    orders["prod_month"] = orders["production_date"].dt.strftime("%Y-%m")
-    orders["days_owned"] = (orders["reported_at"].dt.normalize() - orders["purchase_date"]).dt.days
     return orders.sort_values(["reported_at", "order_no"], kind="stable")
 
 
@@ -108,12 +134,15 @@ def table_728(orders: pd.DataFrame, customers: pd.Series | None = None) -> Table
 
 
 def summarize(frame: pd.DataFrame, fees: pd.DataFrame | None, month: str, *, policy, settings=None,
-              issues=(), error_rows=(), sheet: str | None = None) -> MonthSummary:
+              issues=(), error_rows=(), sheet: str | None = None, vocab: Vocab | None = None) -> MonthSummary:
     """Everything the month's report shows, as plain data."""
-    key = parse_month(month)
-    orders = month_orders(frame, fees, key, error_rows, issues, sheet)
+    key, vocab = parse_month(month), vocab or Vocab()
+    orders = month_orders(frame, fees, key, error_rows, issues, sheet, vocab)
     unplaced = int(pd.to_datetime(frame["reported_at"], errors="coerce").isna().sum())
-    tables = kpis.all_kpis(orders, policy, settings, issues, sheet, unplaced, repeat_history(frame, fees, key))
+    history = failure_history(frame, key, vocab)
+    repeat_orders = repeat_history(frame, fees, key)
+    tables = kpis.all_kpis(orders, policy, settings, issues, sheet, unplaced, vocab, repeat_orders)
     tables["visits"] = visits.return_visits(orders, settings)
+    tables.update(trends.tables(orders, history, vocab.sales, key, policy))
     return MonthSummary(key, month_label(key), orders, table_728(orders), tables,
-                        kpis.totals(orders), unplaced)
+                        kpis.totals(orders), unplaced, history, policy, vocab, repeat_orders)

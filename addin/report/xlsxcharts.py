@@ -37,17 +37,12 @@ def _drawable(key: str, table: Table) -> bool:
 
 
 def _bar(book, ws, sheet, p, key, table, rows, label_col):
-    """Horizontal bars, first table row on top. The Pareto's labels are "型号 故障", written
-    into the hidden column `label_col` (a two-level category axis prints sideways)."""
+    """Horizontal bars, first table row on top: categories from the table's first column,
+    counts from its count column (the Pareto's 故障单数, a batch table's 故障单数); a 其他 row grey."""
     n = rows[1] - rows[0] + 1
     ch = book.add_chart({"type": "bar"})
-    cats, val = 0, 1
-    if key == "pareto":
-        for i, r in enumerate(table.rows):
-            ws.write_string(p.first + i, label_col, " ".join(str(v) for v in r[:2] if v), None)
-        cats, val = (label_col - p.col, label_col - p.col), 2
-        ch.show_hidden_data()
-    rest = [None] * (n - 1) + [{"fill": {"color": "#A6A6A6"}}] if table.rows[-1][0] == "其他" else None
+    cats, val = 0, (2 if key.startswith("pareto") else 1)
+    rest = [None] * (n - 1) + [{"fill": {"color": "#A6A6A6"}}] if str(table.rows[-1][0]).startswith("其他") else None
     ch.add_series(_series(sheet, p, cats, val, "故障单数", rows, data_labels={"value": True, "font": FONT},
                           gap=60, points=rest))
     ch.set_y_axis({"reverse": True, "num_font": FONT})
@@ -104,7 +99,7 @@ def native_chart(book, ws, key: str, table: Table, p: Placed, sheet: str, label_
     `label_col`: a spare (hidden) column for category labels the table does not hold;
     `tallest`: the most pixels the chart may take (a printed page)."""
     if p.empty or key not in ("by_type", "warranty", "fees", "promise", "satisfaction", "replies",
-                              "pareto", "batches") or not _drawable(key, table):
+                              "pareto", "pareto_quality", "batches") or not _drawable(key, table):
         return None
     n = len(table.rows)
     rows = (p.first, p.last - (1 if key in TOTAL_ROWS else 0))
@@ -121,12 +116,12 @@ def native_chart(book, ws, key: str, table: Table, p: Placed, sheet: str, label_
         ch.set_y_axis({"reverse": True, "num_font": FONT})
         ch.set_legend({"none": True})
         height = max(HEIGHT, 70 + BAR_PX * n)
-    elif key in ("pareto", "batches"):
+    elif key in ("pareto", "pareto_quality", "batches"):
         ch, height = _bar(book, ws, sheet, p, key, table, rows, label_col)
     else:
         ch, height = _column(book, sheet, p, key, table, rows)
     ch.set_title({"name": table.title, "name_font": {"name": FONT["name"], "size": 11, "bold": True}})
-    if key not in ("pareto", "batches", "replies", "satisfaction"):
+    if key not in ("pareto", "pareto_quality", "batches", "replies", "satisfaction"):
         ch.set_legend({"position": "bottom", "font": FONT})
     height = min(height, tallest)
     ch.set_size({"width": WIDTH, "height": height})

@@ -14,6 +14,7 @@ from addin.book.policy import Policy
 from addin.book.policy_sheet import load_policy
 from addin.book.records import OrderSheet
 from addin.book.settings import SETTINGS_SHEET, Settings, settings_from_rows
+from addin.book.vocab import Vocab, load_vocab
 from addin.book.workbook import open_book
 
 
@@ -24,6 +25,7 @@ class Loaded:
     settings: Settings
     policy: Policy
     issues: list[Issue] = field(default_factory=list)
+    vocab: Vocab = field(default_factory=Vocab)        # cause classes, fault list, sales (report)
 
     @property
     def error_rows(self) -> set[int]:
@@ -46,10 +48,11 @@ def load_book(book, now: datetime | None = None, path: Path | None = None) -> Lo
     rows = book.rows(SETTINGS_SHEET)
     settings, issues = settings_from_rows(rows) if rows is not None else (Settings(), [])
     policy, policy_issues = load_policy(book.rows)
+    vocab = load_vocab(book.rows)
     orders, parse_issues = parse_orders(book)
-    issues += policy_issues + parse_issues
+    issues += policy_issues + list(vocab.issues) + parse_issues
     issues += validate(orders, policy, settings, now=now)
-    return Loaded(path, orders, settings, policy, sorted(issues, key=sort_key))
+    return Loaded(path, orders, settings, policy, sorted(issues, key=sort_key), vocab)
 
 
 def load_workbook(path: Path | str, now: datetime | None = None) -> Loaded:
