@@ -1,38 +1,44 @@
-"""Benchmark: `check` on a 100,000-order workbook against the bare read of the same file.
+"""Benchmark: `check --json`, `fees --json` and `report` of the busiest month on three shapes of
+a 100,000-order workbook, each as a ratio to the bare fastexcel read of the same file.
 
-Run: python benchmarks/bench_check.py [--orders 100000] [--repeat 3] [--keep FILE]
+Run: python benchmarks/bench_speed.py [--orders 100000] [--repeat 3] [--dir DIR] [--shapes ...]
 
-Builds the workbook with the template writer (a realistic mix of orders with ~1 % mistakes),
-then times, each in a fresh Python process (so peak memory is per step): the bare read with
-fastexcel (→ Arrow) and with python-calamine (→ Python lists), and the full check
-(vet + read + parse + every rule). Imports are done before the clock starts. Prints medians
-and peak RSS; target: check ≤ 2 × bare read.
+Shapes (built with the template writer, kept in --dir and reused when already there):
+  tidy         realistic orders, about 1 % with a clerk's mistake;
+  issues       about 40 % of the rows carry a warning or an error (bad phones, wrong 三包 claims,
+               impossible dates, too many labour hours, missing fields, unknown categories);
+  nodimension  the `issues` workbook with the `<dimension>` tag removed from the order sheet's
+               XML (openpyxl's write-only mode and some exporters write none).
+Every measurement is a fresh process timed whole (interpreter start, imports, work, output
+to /dev/null), median of --repeat; its peak RSS comes from the OS (os.wait4; not on Windows).
+The bare read is `python -c "import fastexcel; …to_arrow()"` timed the same way.
+Targets: check ≤ 2×, fees ≤ 2.5×, report ≤ 3×, peak memory ≤ 3× the bare read's.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# step → (imports, not timed; the work, timed)
-STEPS = {
-    "fastexcel": ("import fastexcel", "fastexcel.read_excel(PATH).load_sheet_by_name('服务单').to_arrow()"),
-    "calamine": ("import python_calamine as pc",
-                 "pc.CalamineWorkbook.from_path(PATH).get_sheet_by_name('服务单').to_python(skip_empty_area=False)"),
-    "check": ("from addin.rules.loader import load_workbook", "wb = load_workbook(PATH); assert len(wb.orders.frame) > 0"),
-    "check+fees": ("from addin.rules.loader import load_workbook; from addin.rules.fees import compute",
-                   "wb = load_workbook(PATH); compute(wb)"),
-}
+TARGETS = {"check": 2.0, "fees": 2.5, "report": 3.0}
+MEMORY_TARGET = 3.0
+BARE = "import fastexcel, sys; fastexcel.read_excel(sys.argv[1]).load_sheet_by_name('服务单').to_arrow()"
+CLI = "import sys; from addin.cli import main; sys.argv[0] = 'aftersales'; main()"
 
 
 def make_orders(n: int, seed: int = 7) -> list[dict]:
@@ -70,38 +76,152 @@ def make_orders(n: int, seed: int = 7) -> list[dict]:
     return orders
 
 
-def run_step(step: str, path: Path) -> tuple[float, float]:
-    """Seconds and peak RSS (MiB) of one step in a fresh interpreter."""
-    setup, work = STEPS[step]
-    code = (f"import time, resource, json; {setup}; PATH = {str(path)!r}; t = time.perf_counter(); "
-            f"{work}; dt = time.perf_counter() - t; "
-            "print(json.dumps([dt, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
+def _flip_claim(o):
+    o["claimed_warranty"] = "否" if o["claimed_warranty"] == "是" else "是"
+
+
+# One clerk's mistake each: field → what goes wrong (warnings and errors of several rules).
+MISTAKES = (
+    lambda o: o.update(phone="1381234567"),                                    # phone-invalid
+    _flip_claim,                                                               # warranty-claim-*
+    lambda o: o.update(labour_hours=o["labour_hours"] + 5),                    # labour-hours-exceed
+    lambda o: o.update(arrived_at=o["reported_at"] - timedelta(hours=3)),      # arrival-before-report
+    lambda o: o.update(technician=None),                                       # technician-missing
+    lambda o: o.update(category="电饭煲"),                                     # category-invalid
+    lambda o: o.update(city_tier="县"),                                        # city-tier-invalid
+    lambda o: o.update(labour_fee="八十"),                                     # money-not-number
+    lambda o: o.update(production_date=o["reported_at"] + timedelta(days=40)), # production-after-*
+)
+
+
+def issue_orders(n: int, share: float = 0.4, seed: int = 9) -> list[dict]:
+    """The tidy orders with one more mistake in about `share` of the rows."""
+    rnd, orders = random.Random(seed), make_orders(n)
+    for order in orders:
+        if rnd.random() < share:
+            rnd.choice(MISTAKES)(order)
+    return orders
+
+
+def strip_dimension(src: Path, dst: Path) -> None:
+    """Copy a workbook without the <dimension> tag of its sheets."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data[:4096], count=1) + data[4096:]
+            zout.writestr(info, data)
+
+
+def busiest_month(orders: list[dict]) -> str:
+    months = Counter(o["reported_at"].strftime("%Y-%m") for o in orders if isinstance(o["reported_at"], datetime))
+    return months.most_common(1)[0][0]
+
+
+def build(folder: Path, n: int, shapes: list[str]) -> None:
+    """The shapes' files (built once, reused) and the busiest month of each (months-N.json)."""
+    from addin.book.template import write_workbook
+
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    for shape in shapes:
+        path = folder / f"{shape}-{n}.xlsx"
+        orders = make_orders(n) if shape == "tidy" else issue_orders(n)
+        if not path.exists():
+            t = time.perf_counter()
+            if shape == "nodimension":
+                base = folder / f"issues-{n}.xlsx"
+                if not base.exists():
+                    write_workbook(base, orders)
+                strip_dimension(base, path)
+            else:
+                write_workbook(path, orders)
+            print(f"built {shape}: {n:,} orders in {time.perf_counter() - t:.1f} s → {path} "
+                  f"({path.stat().st_size / 1e6:.1f} MB)", flush=True)
+        made[shape] = busiest_month(orders)
+    (folder / f"months-{n}.json").write_text(json.dumps(made))
+
+
+def run(args: list[str]) -> tuple[float, float | None]:
+    """Whole-process seconds and peak RSS (MiB) of one fresh interpreter."""
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    if hasattr(os, "wait4"):
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode, peak = os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
+    else:
+        proc.wait()
+        peak = None
+    dt = time.perf_counter() - t
+    err = proc.stderr.read().decode("utf-8", "replace")
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}): {err}")
+    return dt, peak
+
+
+def commands(path: Path, month: str, out: Path) -> dict[str, list[str]]:
+    return {
+        "bare read": ["-c", BARE, str(path)],
+        "check": ["-c", CLI, "check", str(path), "--json"],
+        "fees": ["-c", CLI, "fees", str(path), "--json"],
+        "report": ["-c", CLI, "report", str(path), "--month", month, "--out", str(out)],
+    }
+
+
+def measure(path: Path, month: str, repeat: int) -> dict[str, tuple[float, float | None]]:
+    out = Path(tempfile.mkdtemp())
+    try:
+        results = {}
+        for name, args in commands(path, month, out / "report").items():
+            runs = [run(args) for _ in range(repeat)]
+            peaks = [p for _, p in runs if p is not None]
+            results[name] = (statistics.median(t for t, _ in runs), max(peaks) if peaks else None)
+        return results
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def table(rows: dict[str, dict], months: dict[str, str], n: int) -> list[str]:
+    lines = [f"| workbook ({n:,} orders) | bare read | `check --json` | `fees --json` | `report` of the busiest month |",
+             "|---|---|---|---|---|"]
+    for shape, res in rows.items():
+        bare_t, bare_m = res["bare read"]
+        cells = [f"{bare_t:.2f} s, {bare_m or 0:.0f} MiB"]
+        for cmd in ("check", "fees", "report"):
+            t, m = res[cmd]
+            mem = f", memory {m / bare_m:.2f}×" if m and bare_m else ""
+            ok = "✓" if t / bare_t <= TARGETS[cmd] and (not m or m / bare_m <= MEMORY_TARGET) else "✗"
+            cells.append(f"{t:.2f} s = **{t / bare_t:.2f}×**{mem} {ok}")
+        label = f"{shape} ({months[shape]})" if shape in months else shape
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="keep the generated workbook here")
-    parser.add_argument("--steps", default="fastexcel,calamine,check,check+fees")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "aftersales-bench")
+    parser.add_argument("--shapes", default="tidy,issues,nodimension")
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    from addin.book.template import write_workbook
-
-    path = args.keep or Path(tempfile.mkdtemp()) / "bench.xlsx"
-    t = time.perf_counter()
-    write_workbook(path, make_orders(args.orders))
-    print(f"built {args.orders:,} orders in {time.perf_counter() - t:.1f} s → {path} "
-          f"({path.stat().st_size / 1e6:.1f} MB)")
-    results = {}
-    for step in args.steps.split(","):
-        runs = [run_step(step, path) for _ in range(args.repeat)]
-        results[step] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
-        print(f"{step:12s} median {results[step][0]:6.2f} s   peak RSS {results[step][1]:7.0f} MiB")
-    for bare in ("fastexcel", "calamine"):
-        if bare in results and "check" in results:
-            print(f"check / {bare} bare read = {results['check'][0] / results[bare][0]:.2f}×")
+    if args.build_only:
+        build(args.dir, args.orders, args.shapes.split(","))
+        return
+    # Built in a child: a forked process starts with its parent's peak RSS, so the parent stays small.
+    subprocess.run([sys.executable, __file__, "--build-only", "--orders", str(args.orders), "--dir", str(args.dir),
+                    "--shapes", args.shapes], check=True)
+    busiest = json.loads((args.dir / f"months-{args.orders}.json").read_text())
+    built = {s: (args.dir / f"{s}-{args.orders}.xlsx", busiest[s]) for s in args.shapes.split(",")}
+    rows = {}
+    for shape, (path, month) in built.items():
+        rows[shape] = measure(path, month, args.repeat)
+        print(f"{shape}: " + ", ".join(f"{k} {t:.2f} s / {m or 0:.0f} MiB" for k, (t, m) in rows[shape].items()),
+              flush=True)
+    print(f"\nmedian of {args.repeat} fresh processes each; {os.cpu_count()} cores; "
+          f"ratio = whole-process time / bare fastexcel read of the same file; memory = peak RSS ratio\n")
+    print("\n".join(table(rows, {s: m for s, (_, m) in built.items()}, args.orders)))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,13 @@
 """`aftersales check WORKBOOK`: the checks as a table, JSON, or an annotated copy."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from addin.cli import fail
-from addin.book.issues import ERROR, WorkbookError
+from addin.book.issues import ERROR, WorkbookError, issues_json
 
 
 def summary_line(wb) -> str:
@@ -57,7 +56,7 @@ def command(workbook: Path, as_json: bool, annotate: Path | None, limit: int) ->
     except WorkbookError as error:
         fail_unreadable(error)
     if as_json:
-        click.echo(json.dumps([i.as_dict() for i in wb.issues], ensure_ascii=False, indent=1))
+        click.echo(issues_json(wb.issues))
     else:
         print_table(wb.issues, limit)
         click.echo(summary_line(wb))
