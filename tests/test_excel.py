@@ -112,6 +112,25 @@ def test_calls__marks_are_capped(monkeypatch):
     assert len(book.sheets[RESULT_SHEET].rows()) > 30
 
 
+def test_calls__colours_are_set_per_multi_area_range_not_per_cell():
+    book = _book(_orders(250, bad=250))
+    excel.check(book)
+    marked = len(book.sheets["服务单"].notes)
+    assert marked == 250 and len(book.sheets["服务单"].colours) == 250
+    assert book.calls.count("color=") <= 250 * len("E250,") // 255 + 2     # a few dozen cells a call
+    book.calls.clear()
+    assert livebook.clear_marks(book) == 250
+    assert book.sheets["服务单"].colours == {} and book.calls.count("color=") <= 8
+
+
+def test_areas__join_cells_under_excels_address_limit_and_keep_them_all():
+    cells = [f"{c}{r}" for r in range(1, 400) for c in ("E", "AB")]
+    chunks = livebook.areas(cells)
+    assert all(len(a) <= 255 for a in chunks) and len(chunks) < len(cells) / 30
+    assert [a1 for chunk in chunks for a1 in chunk.split(",")] == cells
+    assert livebook.areas([]) == [] and livebook.areas(["A1"]) == ["A1"]
+
+
 def test_handlers__an_unreadable_book_is_one_chinese_line_in_a_message_box():
     book = Book({"Sheet1": [["随便", "什么"]]})
     line = excel.check(book)

@@ -16,6 +16,7 @@ from numbers import Number
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 
 from addin.report.tables import Table
 
@@ -90,15 +91,22 @@ def write_value(ws, row: int, col: int, value, kind: str, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
+@lru_cache(maxsize=1 << 16)
 def text_units(text: str) -> int:
-    """Width of a text in column-width units: a CJK character (or full-width sign) is 2."""
+    """Width of a text in column-width units: a CJK character (or full-width sign) is 2.
+    Kept per distinct text: a month's tables repeat the same models, faults and names."""
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _lines(text: str, width: float) -> int:
+    room = max(width - 1, 1)
+    return sum(max(1, -(-text_units(part) // room)) for part in text.split("\n"))
 
 
 def text_lines(text: str, width: float) -> int:
     """How many lines a wrapped text needs in a column `width` characters wide."""
-    room = max(width - 1, 1)
-    return sum(max(1, -(-text_units(part) // room)) for part in str(text).split("\n"))
+    return _lines(str(text), width)
 
 
 def row_points(values, widths, wrapped=None) -> float:
