@@ -57,15 +57,22 @@ def _json_column(key: str, column: pd.Series) -> list[str]:
     return [_value(key, v) for v in column.tolist()]
 
 
+def json_chunks(result: pd.DataFrame, rows: int = 5000):
+    """The JSON array of `to_json` in pieces of `rows` orders (printed as they come, so the
+    whole text of 100,000 orders is never held at once)."""
+    names = [json.dumps(key) + ": " for key in result.columns]
+    yield "[\n"
+    for start in range(0, len(result), rows):
+        part = result.iloc[start:start + rows]
+        columns = [[f'{{"row": {int(r)}' for r in part.index]]
+        columns += [[name + text for text in _json_column(key, part[key])] for name, key in zip(names, part.columns)]
+        yield ("" if start == 0 else ",\n") + "},\n".join(map(", ".join, zip(*columns))) + "}"
+    yield "\n]"
+
+
 def to_json(result: pd.DataFrame) -> str:
     """The JSON array: one object per order (the result's columns plus the Excel row)."""
-    if result.empty:
-        return "[\n\n]"
-    names = [json.dumps(key) + ": " for key in result.columns]
-    columns = [[f'{{"row": {int(r)}' for r in result.index]]
-    columns += [[name + text for text in _json_column(key, result[key])]
-                for name, key in zip(names, result.columns)]
-    return "[\n" + "},\n".join(map(", ".join, zip(*columns))) + "}\n]"
+    return "".join(json_chunks(result))
 
 
 def summary_lines(result: pd.DataFrame, settings, month: str | None = None) -> list[str]:
@@ -146,7 +153,9 @@ def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | N
     if month:
         result = result[month_mask(result, month)]
     if as_json:
-        click.echo(to_json(result))
+        for chunk in json_chunks(result):
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
         print_table(result, limit, explain)
         for line in summary_lines(result, wb.settings, month):
