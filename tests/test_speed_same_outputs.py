@@ -180,3 +180,19 @@ def test_head__a_sheet_without_dimension_tag_reads_the_same(book_path, tmp_path)
             zout.writestr(info, data)
     assert open_book(bare).head("服务单", 10) == open_book(book_path).head("服务单", 10)
     assert load_workbook(bare).issues == load_workbook(book_path).issues
+
+
+def test_rows_of__per_column_equals_per_cell(book_path, at):
+    from addin.report import tables
+    from addin.report.summary import summarize
+
+    at("2026-11-23")
+    wb = load_workbook(book_path)
+    summary = summarize(wb.orders.frame, compute(wb), "2025-10", policy=wb.policy, settings=wb.settings,
+                        issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet)
+    orders = summary.orders
+    kinds = {orders[c].dtype.kind for c in orders.columns}
+    assert {"M", "f", "O", "b"} <= kinds and orders.isna().any().any()
+    per_cell = tuple(tuple(tables._value(v) for v in row) for row in orders.itertuples(index=False, name=None))
+    assert tables.rows_of(orders, orders.columns) == per_cell
+    assert tables.rows_of(orders.iloc[:0], orders.columns) == ()
