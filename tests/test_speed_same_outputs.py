@@ -196,3 +196,48 @@ def test_rows_of__per_column_equals_per_cell(book_path, at):
     per_cell = tuple(tuple(tables._value(v) for v in row) for row in orders.itertuples(index=False, name=None))
     assert tables.rows_of(orders, orders.columns) == per_cell
     assert tables.rows_of(orders.iloc[:0], orders.columns) == ()
+
+
+def _sheet_parts(path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+
+
+def _fill(book):
+    from addin.report.xlsxout import formats
+
+    f = formats(book)
+    ws = book.add_worksheet("表")
+    ws.set_row(3, None, book.add_format({"bold": True}))
+    ws.set_column(5, 5, 12, book.add_format({"italic": True}))
+    for r in range(40):
+        ws.write_string(r, 0, f"文本 <&> \"{r}\" " * (r % 3), f[("text", r % 2 == 0)])
+        ws.write_number(r, 1, r * 1.1 - 7, f[("money", False)])
+        ws.write_number(r, 2, 10 ** (r - 20), f[("num", True)])
+        ws.write_datetime(r, 3, datetime(2026, 1, 1) + timedelta(hours=r * 7), f[("datetime", False)])
+        ws.write_blank(r, 4, None, f[("text", False)])
+        ws.write_string(r, 5, "无格式")                     # column format
+        ws.write_number(r, 6, r)                            # no format at all
+        ws.write_formula(r, 7, f"=B{r + 1}*2", f[("num", False)], r * 2.2)
+    ws.write_rich_string(41, 0, "a", f[("text", True)], "b", "c")
+    ws.write_string(3, 8, "行格式")                         # row format
+
+
+def test_fast_sheet__writes_exactly_xlsxwriters_sheet_xml(tmp_path):
+    import xlsxwriter
+
+    from addin.report import fastsheet
+
+    paths = []
+    for name, fast in (("stock.xlsx", False), ("fast.xlsx", True)):
+        book = xlsxwriter.Workbook(str(tmp_path / name))
+        _fill(book)
+        assert isinstance(book.worksheets()[0], fastsheet.FastSheet)
+        if not fast:                            # the same content through xlsxwriter's own writer
+            book.worksheets()[0].__class__ = xlsxwriter.worksheet.Worksheet
+        book.close()
+        paths.append(tmp_path / name)
+    stock, fast = (_sheet_parts(p) for p in paths)
+    assert stock == fast and b'<c r="A2" s=' in stock["xl/worksheets/sheet1.xml"]
