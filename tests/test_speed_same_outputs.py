@@ -202,7 +202,7 @@ def _sheet_parts(path) -> dict[str, bytes]:
     import zipfile
 
     with zipfile.ZipFile(path) as z:
-        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/") or n == "xl/sharedStrings.xml"}
 
 
 def _fill(book):
@@ -241,3 +241,28 @@ def test_fast_sheet__writes_exactly_xlsxwriters_sheet_xml(tmp_path):
         paths.append(tmp_path / name)
     stock, fast = (_sheet_parts(p) for p in paths)
     assert stock == fast and b'<c r="A2" s=' in stock["xl/worksheets/sheet1.xml"]
+
+
+def test_fast_sheet__a_table_written_row_by_row_is_xlsxwriters_sheet_xml(tmp_path):
+    from decimal import Decimal
+
+    import xlsxwriter
+
+    from addin.report.tables import Table
+    from addin.report.xlsxout import formats, write_table
+
+    rows = tuple((f"型号{i % 7}" * (i % 4), i * 2.5 - 3, i, None, i % 2 == 0, datetime(2026, 1, 1 + i % 28),
+                  Decimal("12.30"), "x" * (20000 if i == 3 else 1)) for i in range(30))
+    table = Table("t", "表", tuple("ABCDEFGH"), ("text", "money", "int", "text", "text", "date", "money", "text"),
+                  rows, "注")
+    paths = []
+    for name, fast in (("stock.xlsx", False), ("fast.xlsx", True)):
+        book = xlsxwriter.Workbook(str(tmp_path / name))
+        f = formats(book)
+        if not fast:
+            book.worksheet_class = xlsxwriter.worksheet.Worksheet
+        write_table(book.add_worksheet("表"), 0, 0, table, f, marked_rows={2, 5})
+        book.close()
+        paths.append(tmp_path / name)
+    stock, fast = (_sheet_parts(p) for p in paths)
+    assert stock == fast and b"<v>24.5</v>" in stock["xl/worksheets/sheet1.xml"]

@@ -95,6 +95,21 @@ def write_value(ws, row: int, col: int, value, kind: str, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
+def _fallback(ws, row: int, col: int, value, fmt) -> None:
+    write_value(ws, row, col, value, "", fmt)
+
+
+def _row_writer(ws):
+    """How to write one table row into `ws`: FastSheet.put_row, or write_value per cell."""
+    if hasattr(ws, "put_row"):
+        return ws.put_row
+
+    def put(row: int, col: int, values, fmts, fallback) -> None:
+        for j, (v, fmt) in enumerate(zip(values, fmts)):
+            fallback(ws, row, col + j, v, fmt)
+    return put
+
+
 @lru_cache(maxsize=1 << 16)
 def text_units(text: str) -> int:
     """Width of a text in column-width units: a CJK character (or full-width sign) is 2.
@@ -155,10 +170,10 @@ def write_table(ws, row: int, col: int, table: Table, f: dict, *, title: str | N
     for j, h in enumerate(table.headers):
         ws.write_string(header, col + j, h, f["header"])
     wrapped = [k == "text" for k in table.kinds]
+    fmts = {marked: [f[(kind, marked)] for kind in table.kinds] for marked in (False, True)}
+    put = _row_writer(ws)
     for i, values in enumerate(table.rows):
-        marked = i in marked_rows
-        for j, (v, kind) in enumerate(zip(values, table.kinds)):
-            write_value(ws, header + 1 + i, col + j, v, kind, f[(kind, marked)])
+        put(header + 1 + i, col, values, fmts[i in marked_rows], _fallback)
         pt = row_points(values, widths, wrapped)
         ws.set_row(header + 1 + i, pt)
         height += pt
