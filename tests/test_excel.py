@@ -104,6 +104,16 @@ def test_calls__do_not_grow_with_the_rows(handler):
     assert _calls(10, handler) == _calls(1000, handler)
 
 
+def test_calls__the_report_button_does_not_grow_with_the_rows(tmp_path):
+    counts = []
+    for n in (10, 200):                       # a month of 200 orders writes five workbooks: enough to show it
+        book = _book(_orders(n, bad=3), fullname=str(tmp_path / f"{n}" / "服务单.xlsx"))
+        (tmp_path / f"{n}").mkdir()
+        assert "个部门反馈包" in excel.report(book, month="2025-10")
+        counts.append(len(book.calls))
+    assert counts[0] == counts[1]
+
+
 def test_calls__marks_are_capped(monkeypatch):
     monkeypatch.setattr(livebook, "MAX_MARKS", 5)
     book = _book(_orders(30, bad=30))

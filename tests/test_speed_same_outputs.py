@@ -18,7 +18,7 @@ from addin.book.sheethead import head_rows
 from addin.book.sheetscan import sheet_part
 from addin.book.workbook import open_book
 from addin.cli import main
-from addin.cli.fees import MONEY, to_json
+from addin.cli.fees import _value, to_json
 from addin.rules import checks
 from addin.rules.fees import compute
 from addin.rules.loader import load_workbook
@@ -92,22 +92,11 @@ def test_check_json__is_what_json_dumps_gave(book_path, at):
     assert out == reference + "\n"
 
 
-def _old_value(key, v):
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
-        return "null"
-    if key in MONEY:
-        return f"{round(float(v) * 100) / 100:.2f}"
-    if isinstance(v, pd.Timestamp):
-        return json.dumps(v.strftime("%Y-%m-%d"))
-    if hasattr(v, "item"):
-        v = v.item()
-    return json.dumps(v, ensure_ascii=False)
-
-
 def _old_to_json(result):
+    """The fees JSON as before: `_value` (one value's JSON, unchanged) for every cell, row by row."""
     objects = []
     for row, rec in zip(result.index, result.to_dict("records")):
-        pairs = [f'"row": {int(row)}'] + [f"{json.dumps(k)}: {_old_value(k, v)}" for k, v in rec.items()]
+        pairs = [f'"row": {int(row)}'] + [f"{json.dumps(k)}: {_value(k, v)}" for k, v in rec.items()]
         objects.append("{" + ", ".join(pairs) + "}")
     return "[\n" + ",\n".join(objects) + "\n]"
 
