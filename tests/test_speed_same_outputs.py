@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from addin.book.issues import Issue, issues_json
+from addin.book.issues import Issue, WorkbookError, issues_json
 from addin.book.sheethead import head_rows
 from addin.book.sheetscan import sheet_part
 from addin.book.workbook import open_book
@@ -255,3 +255,31 @@ def test_fast_sheet__a_table_written_row_by_row_is_xlsxwriters_sheet_xml(tmp_pat
         paths.append(tmp_path / name)
     stock, fast = (_sheet_parts(p) for p in paths)
     assert stock == fast and b"<v>24.5</v>" in stock["xl/worksheets/sheet1.xml"]
+
+
+def test_head__shared_strings_and_the_fall_back_when_they_are_elsewhere(tmp_path):
+    import zipfile
+
+    import xlsxwriter
+
+    path, moved = tmp_path / "shared.xlsx", tmp_path / "moved.xlsx"
+    book = xlsxwriter.Workbook(str(path))          # not constant_memory: strings go to the shared table
+    ws = book.add_worksheet("服务单")
+    ws.write_rich_string(0, 0, "售后", book.add_format({"bold": True}), "服务单")
+    for c, h in enumerate(["服务单编号", "服务类型", "客户名称", "联系电话", "产品类型"]):
+        ws.write_string(2, c + 1, h)
+    book.close()
+    expected = [["售后服务单", "", "", "", "", ""], [""] * 6, ["", "服务单编号", "服务类型", "客户名称", "联系电话", "产品类型"]]
+    assert head_rows(path, sheet_part(path, "服务单"), 3) == expected == _openpyxl_head(path, "服务单", 3)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            name = "xl/strings.xml" if info.filename == "xl/sharedStrings.xml" else info.filename
+            if name.endswith(".rels") or name == "[Content_Types].xml":
+                data = data.replace(b"sharedStrings.xml", b"strings.xml")
+            zout.writestr(name, data)
+    with pytest.raises(KeyError):
+        head_rows(moved, sheet_part(moved, "服务单"), 3)
+    with pytest.raises(WorkbookError) as caught:                   # the full read then says what is wrong
+        open_book(moved).head("服务单", 3)
+    assert caught.value.code == "corrupt"

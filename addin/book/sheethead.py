@@ -114,11 +114,13 @@ def _value(kind: str, raw: str, strings: dict[int, str]):
 
 def head_rows(path: Path, part: str, n: int) -> list[list]:
     """Rows 1..n of the sheet stored in zip part `part`, from column A ('' for empty cells),
-    as n rows of equal width."""
+    as n rows of equal width. KeyError when a shared string it needs is not where it looks."""
     with zipfile.ZipFile(path) as zf:
         cells = _first_cells(zf, part, n)
         wanted = {int(raw) for _, _, kind, raw in cells if kind == "s" and raw.strip().isdigit()}
         strings = _shared_strings(zf, wanted)
+    if wanted - strings.keys():          # a shared-string table stored elsewhere: the caller reads it all
+        raise KeyError("shared strings not found")
     width = max((col for _, col, _, _ in cells), default=0)
     grid = [[""] * width for _ in range(n)]
     for row, col, kind, raw in cells:
