@@ -3,7 +3,7 @@
 
 Run: python benchmarks/bench_fees.py [--orders 100000] [--repeat 3] [--workbook]
 
-1. Builds the orders frame in memory (the dtypes of records.py; orders from bench_check's
+1. Builds the orders frame in memory (the dtypes of records.py; orders from bench_speed's
    generator, serials drawn from a pool so about a third of the machines come back) and
    times `compute_frame` — the engine alone.
 2. With --workbook: writes the same orders as an .xlsx with the template writer, then times
@@ -30,7 +30,7 @@ from addin.book.columns import COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER  # no
 from addin.rules.fees import compute, compute_frame  # noqa: E402
 from addin.book.policy import Policy  # noqa: E402
 from addin.book.settings import Settings  # noqa: E402
-from bench_check import make_orders  # noqa: E402
+from bench_speed import make_orders  # noqa: E402
 
 
 def orders(n: int) -> list[dict]:

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from addin.excel import udfs  # noqa: E402
-from bench_check import make_orders  # noqa: E402
+from bench_speed import make_orders  # noqa: E402
 
 CALLS = {   # function → the order fields of its arguments, in order
     "SVC_TRAVEL_FEE": ("distance_km",),

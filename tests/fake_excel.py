@@ -124,6 +124,30 @@ class Range:
         self._call("column_width=")
 
 
+class Areas:
+    """A multi-area range ("A1,B3,C5"): one call sets the colour of every area, as in Excel,
+    which refuses an address longer than 255 characters."""
+
+    def __init__(self, sheet, address):
+        assert len(address) <= 255, f"Excel refuses a range address of {len(address)} characters"
+        self.sheet, self.parts = sheet, [Range(sheet, *_rc(a)) for a in address.split(",")]
+
+    @property
+    def color(self):
+        self.sheet.book.calls.append("color")
+        found = {self.sheet.colours.get((p.r1, p.c1)) for p in self.parts}
+        return found.pop() if len(found) == 1 else None
+
+    @color.setter
+    def color(self, rgb):
+        self.sheet.book.calls.append("color=")
+        for part in self.parts:
+            if rgb is None:
+                self.sheet.colours.pop((part.r1, part.c1), None)
+            else:
+                self.sheet.colours[(part.r1, part.c1)] = tuple(rgb)
+
+
 class Sheet:
     def __init__(self, book, name, rows=()):
         self.book, self.name, self.visible = book, name, True
@@ -133,6 +157,8 @@ class Sheet:
 
     def range(self, a, b=None):
         self.book.calls.append("range")
+        if isinstance(a, str) and "," in a:
+            return Areas(self, a)
         r1, c1 = _rc(a) if isinstance(a, str) else a
         r2, c2 = (_rc(b) if isinstance(b, str) else b) if b is not None else (r1, c1)
         return Range(self, r1, c1, r2, c2)

@@ -104,12 +104,41 @@ def test_calls__do_not_grow_with_the_rows(handler):
     assert _calls(10, handler) == _calls(1000, handler)
 
 
+def test_calls__the_report_button_does_not_grow_with_the_rows(tmp_path):
+    counts = []
+    for n in (10, 200):                       # a month of 200 orders writes five workbooks: enough to show it
+        book = _book(_orders(n, bad=3), fullname=str(tmp_path / f"{n}" / "服务单.xlsx"))
+        (tmp_path / f"{n}").mkdir()
+        assert "个部门反馈包" in excel.report(book, month="2025-10")
+        counts.append(len(book.calls))
+    assert counts[0] == counts[1]
+
+
 def test_calls__marks_are_capped(monkeypatch):
     monkeypatch.setattr(livebook, "MAX_MARKS", 5)
     book = _book(_orders(30, bad=30))
     line = excel.check(book)
     assert len(book.sheets["服务单"].notes) == 5 and "只列在表中" in line
     assert len(book.sheets[RESULT_SHEET].rows()) > 30
+
+
+def test_calls__colours_are_set_per_multi_area_range_not_per_cell():
+    book = _book(_orders(250, bad=250))
+    excel.check(book)
+    marked = len(book.sheets["服务单"].notes)
+    assert marked == 250 and len(book.sheets["服务单"].colours) == 250
+    assert book.calls.count("color=") <= 250 * len("E250,") // 255 + 2     # a few dozen cells a call
+    book.calls.clear()
+    assert livebook.clear_marks(book) == 250
+    assert book.sheets["服务单"].colours == {} and book.calls.count("color=") <= 8
+
+
+def test_areas__join_cells_under_excels_address_limit_and_keep_them_all():
+    cells = [f"{c}{r}" for r in range(1, 400) for c in ("E", "AB")]
+    chunks = livebook.areas(cells)
+    assert all(len(a) <= 255 for a in chunks) and len(chunks) < len(cells) / 30
+    assert [a1 for chunk in chunks for a1 in chunk.split(",")] == cells
+    assert livebook.areas([]) == [] and livebook.areas(["A1"]) == ["A1"]
 
 
 def test_handlers__an_unreadable_book_is_one_chinese_line_in_a_message_box():

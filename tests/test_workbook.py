@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from addin.cli import main
 from addin.book.issues import WorkbookError
+from addin.book.workbook import MAX_ROWS
 from addin.rules.loader import load_workbook
 
 from .bigsheet import big_xlsx
@@ -55,8 +56,9 @@ BAD = {
     "corrupt-truncated": _truncated,
     "zip-bomb": _zip_bomb,
     "xml-unsafe": _entity_bomb,
-    "too-many-rows": lambda p: big_xlsx(p, 1_000_000, dimension=True),
-    "too-many-rows-nodim": lambda p: big_xlsx(p, 1_000_000, dimension=False),
+    # one row over the limit (300,000 rows of data + the header): refused at the edge, cheaply
+    "too-many-rows": lambda p: big_xlsx(p, MAX_ROWS + 1, dimension=True),
+    "too-many-rows-nodim": lambda p: big_xlsx(p, MAX_ROWS + 1, dimension=False),
     "no-order-sheet": lambda p: write_orders(p, [], headers=["甲", "乙", "丙"], sheet="Sheet1"),
     "empty-sheet": lambda p: write_orders(p, [], headers=[""]),
 }

@@ -1,6 +1,7 @@
 """The workbook as data: everything that reads or writes the dealer's workbook file.
 
-Owns: vetting a file before it is opened (workbook), fast reading (fastexcel / calamine, sheetscan),
+Owns: vetting a file before it is opened (workbook), fast reading (fastexcel / calamine, sheetscan;
+sheethead: the first rows from the sheet XML),
 the contract of the 服务单 columns (columns, records), typed cell values (values), finding the
 header and parsing the orders (parse), the 设置 sheet (settings), the policy tables (policy,
 policy_sheet), the blank template and workbook copies (template, template_sheets), located issues

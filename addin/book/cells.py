@@ -5,6 +5,7 @@ and the report's workbooks (addin.report.xlsxout).
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from numbers import Number
 
 
@@ -26,6 +27,7 @@ def write_value(ws, row: int, col: int, value, kind: str, fmt) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
+@lru_cache(maxsize=1 << 16)
 def text_units(text: str) -> int:
     """Width of a text in column-width units: a CJK character (or full-width sign) is 2."""
     return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)

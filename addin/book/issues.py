@@ -5,6 +5,7 @@ the CLI, the annotated copy and the Excel buttons all render the same values.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 ERROR = "error"
@@ -66,6 +67,19 @@ class Issue:
             "severity": self.severity,
             "message": self.message,
         }
+
+
+def issues_json(issues) -> str:
+    """Exactly `json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=1)`, made
+    with the C string encoder: json's indenting encoder is pure Python and takes seconds for
+    the 40,000 issues of a big workbook."""
+    if not issues:
+        return "[]"
+    enc = json.encoder.encode_basestring
+    return "[\n" + ",\n".join(
+        f' {{\n  "sheet": {enc(i.where.sheet)},\n  "cell": {enc(i.where.a1)},\n  "row": {int(i.where.row)},'
+        f'\n  "column": {enc(i.column)},\n  "code": {enc(i.code)},\n  "severity": {enc(i.severity)},'
+        f'\n  "message": {enc(i.message)}\n }}' for i in issues) + "\n]"
 
 
 def sort_key(issue: Issue):

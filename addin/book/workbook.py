@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
-from addin.book.sheetscan import _origin, fill_merged, merged_ranges, rows_frame
+from addin.book.sheethead import head_rows
+from addin.book.sheetscan import _origin, fill_merged, merged_ranges, rows_frame, sheet_part
 
 from addin.book.issues import WorkbookError
 
@@ -134,25 +135,19 @@ class Book:
         return rows
 
     def head(self, name: str, n: int = 12) -> list[list]:
-        """The first n rows of a sheet from A1 ('' for empty cells), read without parsing the
-        rest of the sheet (openpyxl read-only stops after n rows)."""
-        import openpyxl
+        """The first n rows of a sheet from A1 ('' for empty cells), read from the sheet's XML
+        without parsing the rest of the sheet (sheethead); the full read when that fails."""
+        from xml.etree.ElementTree import ParseError
 
-        book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        part = sheet_part(self.path, name)
         try:
-            grid: list[list] = [[] for _ in range(n)]
-            for row in book[name].iter_rows(min_row=1, max_row=n):
-                for cell in row:
-                    value = getattr(cell, "value", None)
-                    if value is None:
-                        continue
-                    line = grid[cell.row - 1]
-                    line.extend([""] * (cell.column - len(line)))
-                    line[cell.column - 1] = value
-        finally:
-            book.close()
-        width = max((len(r) for r in grid), default=0)
-        return [r + [""] * (width - len(r)) for r in grid]
+            if part is not None:
+                return head_rows(self.path, part, n)
+        except (ParseError, KeyError, ValueError, OSError, zipfile.BadZipFile, EOFError):
+            pass
+        rows = (self.rows(name) or [])[:n]
+        width = max((len(r) for r in rows), default=0)
+        return [r + [""] * (width - len(r)) for r in rows] + [[""] * width] * (n - len(rows))
 
     def table(self, name: str, head: list[list], wanted=None) -> pd.DataFrame:
         """The sheet as text (fastexcel), index = Excel row, columns = Excel column numbers

@@ -1,7 +1,6 @@
 """`aftersales check WORKBOOK`: the checks as a table, JSON, or an annotated copy."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from addin.cli import fail
 from addin.cli.output import print_rows
 from addin.cli.zh import Command
 from addin.book.files import os_error
-from addin.book.issues import ERROR, WorkbookError
+from addin.book.issues import ERROR, WorkbookError, issues_json
 
 
 def summary_line(wb) -> str:
@@ -77,7 +76,7 @@ def command(workbook: Path, as_json: bool, annotate: Path | None, force: bool, l
     except OSError as error:
         fail(*os_error(error, "保存标注副本"), 2)
     if as_json:
-        click.echo(json.dumps([i.as_dict() for i in wb.issues], ensure_ascii=False, indent=1))
+        click.echo(issues_json(wb.issues))
     else:
         print_table(wb.issues, limit)
         click.echo(summary_line(wb))

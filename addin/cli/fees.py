@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import click
+import numpy as np
 import pandas as pd
 
 from addin.cli import fail
@@ -40,13 +41,43 @@ def _value(key: str, v) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
+def _json_column(key: str, column: pd.Series) -> list[str]:
+    """`_value` of every value of a column, done per column: money and dates vectorised,
+    text and flags encoded once per distinct value."""
+    if key in MONEY and pd.api.types.is_float_dtype(column.dtype):
+        cents = np.round(column.to_numpy(dtype=float) * 100) / 100
+        return ["null" if c != c else f"{c:.2f}" for c in cents.tolist()]
+    if pd.api.types.is_bool_dtype(column.dtype):
+        return np.where(column.to_numpy(), "true", "false").tolist()
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return [str(v) for v in column.tolist()]
+    if pd.api.types.is_float_dtype(column.dtype) and key not in MONEY:
+        return ["null" if v != v else repr(v) if abs(v) != np.inf else json.dumps(v) for v in column.tolist()]
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        return column.dt.strftime('"%Y-%m-%d"').fillna("null").tolist()
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in ("string", "boolean", "empty"):
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        texts = np.array([_value(key, u) for u in uniques] + ["null"], dtype=object)
+        return texts[codes].tolist()
+    return [_value(key, v) for v in column.tolist()]
+
+
+def json_chunks(result: pd.DataFrame, rows: int = 5000):
+    """The JSON array of `to_json` in pieces of `rows` orders (printed as they come, so the
+    whole text of 100,000 orders is never held at once)."""
+    names = [json.dumps(key) + ": " for key in result.columns]
+    yield "[\n"
+    for start in range(0, len(result), rows):
+        part = result.iloc[start:start + rows]
+        columns = [[f'{{"row": {int(r)}' for r in part.index]]
+        columns += [[name + text for text in _json_column(key, part[key])] for name, key in zip(names, part.columns)]
+        yield ("" if start == 0 else ",\n") + "},\n".join(map(", ".join, zip(*columns))) + "}"
+    yield "\n]"
+
+
 def to_json(result: pd.DataFrame) -> str:
     """The JSON array: one object per order (the result's columns plus the Excel row)."""
-    objects = []
-    for row, rec in zip(result.index, result.to_dict("records")):
-        pairs = [f'"row": {int(row)}'] + [f"{json.dumps(k)}: {_value(k, v)}" for k, v in rec.items()]
-        objects.append("{" + ", ".join(pairs) + "}")
-    return "[\n" + ",\n".join(objects) + "\n]"
+    return "".join(json_chunks(result))
 
 
 def summary_lines(result: pd.DataFrame, settings, month: str | None = None, full: pd.DataFrame | None = None) -> list[str]:
@@ -167,7 +198,9 @@ def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | N
     if month:
         result = result[month_mask(result, month)]
     if as_json:
-        click.echo(to_json(result))
+        for chunk in json_chunks(result):
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
         print_table(result, limit, explain)
         for line in summary_lines(result, wb.settings, month, full):

@@ -3,8 +3,10 @@ in a few calls and applying an addin.book.patch.Patch to it in a few calls.
 
 The number of calls never grows with the number of rows: a sheet is read in one `.value`
 call, a computed column is written in one call, a whole result sheet in one call (its links
-are HYPERLINK formulas inside the values). Only the marks cost calls per marked cell, and at
-most MAX_MARKS cells are marked (every problem is still listed on the 校验结果 sheet).
+are HYPERLINK formulas inside the values). Colours are set per multi-area range ("A1,B3,C5",
+under Excel's 255-character address limit), one call for dozens of cells; only the notes cost
+calls per marked cell, and at most MAX_MARKS cells are marked (every problem is still listed
+on the 校验结果 sheet).
 
 Marks are undoable: the hidden sheet MARKS_SHEET keeps each marked cell's own colour and
 note, and `clear_marks` puts them back, so nothing the dealer typed or coloured is lost.
@@ -20,6 +22,7 @@ from addin.book.issues import col_letter
 from addin.book.patch import Mark, Patch, SheetContent
 
 MAX_MARKS = 300
+MAX_ADDRESS = 255                  # Excel's limit for one range address ("A1,B3,…")
 MARKS_SHEET = "_售后标记"
 MARKS_HEADERS = ["工作表", "单元格", "原底色", "原批注", "有原批注"]
 _SEP = "\n—— 原批注 ——\n"
@@ -91,28 +94,26 @@ def _hex(rgb) -> str:
 # ---- marks -------------------------------------------------------------------------------
 def clear_marks(book) -> int:
     """Put back the colour and note of every cell this tool marked; returns how many."""
-    if MARKS_SHEET not in [s.name for s in book.sheets]:
+    names = [s.name for s in book.sheets]
+    if MARKS_SHEET not in names:
         return 0
     ledger = book.sheets[MARKS_SHEET]
-    rows = ledger.used_range.options(ndim=2).value or []
-    count = 0
-    for sheet, address, colour, note, had_note in rows[1:]:
-        if not sheet or sheet not in [s.name for s in book.sheets]:
-            continue
-        cell = book.sheets[sheet].range(address)
-        cell.color = _rgb(colour) if colour else None
-        current = cell.note
+    rows = [r for r in (ledger.used_range.options(ndim=2).value or [])[1:] if r[0] and r[0] in names]
+    for sheet, address, _, note, had_note in rows:
+        current = book.sheets[sheet].range(address).note
         if current is not None:
             if had_note:
                 current.text = note or ""
             else:
                 current.delete()
-        count += 1
+    paint(book, {(sheet, address): colour for sheet, address, colour, _, _ in rows})
     ledger.clear()
-    return count
+    return len(rows)
 
 
 def _mark(book, mark: Mark) -> list:
+    """Note one cell (its own note kept below ours); returns its ledger row. The colour is
+    set afterwards for many cells at once (`paint`)."""
     cell = book.sheets[mark.cell.sheet].range(mark.cell.a1)
     own_colour = _hex(cell.color)
     note = cell.note
@@ -122,8 +123,31 @@ def _mark(book, mark: Mark) -> list:
         note.text = text
     else:
         cell.add_note(text)
-    cell.color = _rgb(mark.colour)
     return [mark.cell.sheet, mark.cell.a1, own_colour, own_note, 1 if note is not None else 0]
+
+
+def areas(cells: list[str], limit: int = MAX_ADDRESS) -> list[str]:
+    """Cell addresses joined into multi-area addresses ("A1,B3,C5") of at most `limit`
+    characters each (Excel refuses longer ones)."""
+    out, current = [], ""
+    for a1 in cells:
+        if current and len(current) + 1 + len(a1) > limit:
+            out.append(current)
+            current = ""
+        current = f"{current},{a1}" if current else a1
+    return out + ([current] if current else [])
+
+
+def paint(book, colours: dict[tuple[str, str], str | None]) -> None:
+    """Give cells colours ({(sheet, A1): hex or None for no fill}) in one call per sheet,
+    colour and multi-area range, however many cells there are."""
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for (sheet, a1), colour in colours.items():
+        groups.setdefault((sheet, colour or None), []).append(a1)
+    for (name, colour), cells in groups.items():
+        sheet = book.sheets[name]
+        for address in areas(cells):
+            sheet.range(address).color = _rgb(colour) if colour else None
 
 
 def apply_marks(book, marks: list[Mark]) -> int:
@@ -134,6 +158,7 @@ def apply_marks(book, marks: list[Mark]) -> int:
     chosen = sorted((m for m in marks if m.cell.sheet in names),
                     key=lambda m: (m.severity != "error", m.cell))[:MAX_MARKS]
     ledger_rows = [MARKS_HEADERS] + [_mark(book, m) for m in chosen]
+    paint(book, {(m.cell.sheet, m.cell.a1): m.colour for m in chosen})
     if MARKS_SHEET in names:
         ledger = book.sheets[MARKS_SHEET]
     else:

@@ -216,11 +216,19 @@ QUALITY_NOTE = "只计原因归属“产品质量”的单(运输、安装、使
 
 def batches(orders: pd.DataFrame) -> Table:
     fails = orders[orders["is_quality"]]
-    rows = []
-    for pm, sub in fails.groupby(fails["prod_month"].fillna("(未填)"), sort=True):
-        rows.append((pm, len(sub), *_early_counts(sub)))
+    rows = _early_rows(fails, fails["prod_month"].fillna("(未填)"))
     return Table("batches", "按生产月份(批次)的产品质量故障", ("生产月份", "故障单数", *EARLY_HEADERS),
                  ("text", "int", "int", "int", "int"), tuple(rows), QUALITY_NOTE)
+
+
+def _early_rows(fails: pd.DataFrame, key: pd.Series) -> list[tuple]:
+    """(key, orders, within 15 days, within a year, no purchase date) per group, in key order:
+    one groupby over flag columns (a loop over ~1,000 models took seconds)."""
+    d = fails["days_owned"]
+    flags = pd.DataFrame({"n": 1, "d15": (d >= 0) & (d <= 15), "d365": (d >= 0) & (d <= 365),
+                          "none": d.isna()}, index=fails.index).astype("int64")
+    g = flags.groupby(key, sort=True).sum()
+    return [(k, *(int(x) for x in row)) for k, row in zip(g.index.tolist(), g.to_numpy().tolist())]
 
 
 def model_batches(orders: pd.DataFrame) -> Table:
@@ -234,7 +242,7 @@ def model_batches(orders: pd.DataFrame) -> Table:
 
 def early(orders: pd.DataFrame) -> Table:
     fails = orders[orders["is_quality"]]
-    rows = [(m, len(sub), *_early_counts(sub)) for m, sub in fails.groupby("model", sort=True)]
+    rows = _early_rows(fails, fails["model"])
     rows.sort(key=lambda r: (-r[2], -r[3], r[0]))
     tot = ("合计", len(fails), *_early_counts(fails))
     return Table("early", "早期故障(按型号,从购买日期算起,产品质量)", ("产品型号", "故障单数", "15天内",

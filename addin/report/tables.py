@@ -32,5 +32,19 @@ def _value(v):
     return v
 
 
+def column_values(col: pd.Series) -> list:
+    """`_value` of every value of a column, converted per column kind (a report month's
+    7-28 table is ~120,000 cells)."""
+    missing = col.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        values = list(col.dt.to_pydatetime()) if len(col) else []
+    elif col.dtype.kind in "biuf":
+        values = col.tolist()
+    else:
+        return [v if v.__class__ is str else _value(v) for v in col.tolist()]
+    return [None if m else v for v, m in zip(values, missing)] if missing.any() else values
+
+
 def rows_of(df: pd.DataFrame, cols) -> tuple[tuple, ...]:
-    return tuple(tuple(_value(v) for v in row) for row in df[list(cols)].itertuples(index=False, name=None))
+    """The rows of these columns as tuples of plain Python values (None when empty)."""
+    return tuple(zip(*(column_values(df[c]) for c in cols))) if len(df) else ()

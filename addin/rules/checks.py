@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
 from addin import clock
@@ -20,6 +19,8 @@ from addin.book.policy import Policy
 from addin.book.records import OrderSheet
 from addin.book.settings import Settings
 from addin.book.values import placeholder_serials, valid_phones
+from addin.rules import flags
+
 
 
 @dataclass(frozen=True)
@@ -35,32 +36,16 @@ class Context:
 
     def flag(self, mask, field: str, code: str, severity: str, message) -> list[Issue]:
         """Issues at `field` for every row where mask is True. `message` is a str.format
-        template over the row's fields (plus {_row}) or a callable(row dict) → str."""
-        mask = pd.Series(mask, index=self.f.index).fillna(False).astype(bool)
-        if not mask.any():
-            return []
-        header = BY_FIELD[field].header
-        out = []
-        for row, values in self.f[mask.to_numpy()].to_dict("index").items():
-            values = {k: _show(v) for k, v in values.items()}
-            values["_row"] = int(row)
-            text = message(values) if callable(message) else message.format(**values)
-            out.append(Issue(self.orders.cell(int(row), field), header, code, severity, text))
-        return out
+        template over the row's fields (plus {_row}) or a callable(row mapping) → str;
+        either way filled for the flagged rows only, column by column (rules.flags)."""
+        return flags.issues(self.f, mask, self.orders.sheet, self.orders.cols.get(field, 1),
+                            BY_FIELD[field].header, code, severity, message)
 
     def missing(self, field: str) -> pd.Series:
         return ~self.orders.present(field)
 
     def of_type(self, *types: str) -> pd.Series:
         return self.f["service_type"].isin(types)
-
-
-def _show(v):
-    if isinstance(v, pd.Timestamp):
-        return v.strftime("%Y-%m-%d %H:%M") if (v.hour or v.minute) else v.strftime("%Y-%m-%d")
-    if isinstance(v, float) and not np.isnan(v) and v.is_integer():
-        return int(v)
-    return "" if v is None or (isinstance(v, float) and np.isnan(v)) else v
 
 
 def _required(ctx: Context, field: str, code: str, where, why: str, example: str) -> list[Issue]:
