@@ -14,10 +14,8 @@ import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-
-import pandas as pd
 
 from addin import clock
 from addin.book import ledgers
