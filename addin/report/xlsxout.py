@@ -6,14 +6,17 @@ Returns cell positions so callers can point native charts at the data.
 
 Row heights are set explicitly for every row written: neither Excel nor WPS grows a row for
 wrapped text in a generated file, and LibreOffice grows it differently, so the height is
-estimated from the text and the column width (a CJK character is two width units, Microsoft
-YaHei 10 pt) — printed pages then look the same in every application and page breaks can be
-planned (sheetpages).
+estimated from the text and the column width in Excel's pixels (`text_lines`: 10 pt Microsoft
+YaHei, words kept whole, CJK broken anywhere) — printed pages then look the same in every
+application and page breaks can be planned (sheetpages). LibreOffice needs Carlito (Calibri's
+metric twin, Debian's fonts-crosextra-carlito) to size columns as Excel does; without it every
+column is drawn about 40 % wider and wrapped rows look a line too tall.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+import unicodedata
 
 from addin.book.cells import text_units, write_value
 from addin.report.fastsheet import use_fast_sheets
@@ -21,10 +24,10 @@ from addin.report.tables import Table
 
 FONT = "Microsoft YaHei"
 WIDTHS = {"text": 14, "int": 9, "num": 10, "money": 12, "pct": 9, "datetime": 16, "date": 11}
-WIDTHS_728 = (5, 9, 7, 13, 5, 15, 15, 17, 15, 15, 15, 10, 13)
+WIDTHS_728 = (5, 9, 7, 14, 5, 15, 15, 17, 15, 17, 17, 10, 13)   # 投诉/处理时间: "2026-11-01 10:20" is 106 px
 CENTERED_728 = (0, 4, 12)                 # 序号, 数量, 对应服务单编号: short codes read best centred
 ROW_PT, LINE_PT, PAD_PT = 15.0, 14.0, 4.0   # one-line row; each wrapped line of 10 pt text; padding
-MAX_LINES = 8
+MAX_LINES = 20
 NUM_FORMATS = {"int": "0", "num": "0.0", "money": "#,##0.00", "pct": "0.0%",
                "datetime": "yyyy-mm-dd hh:mm", "date": "yyyy-mm-dd"}
 
@@ -90,10 +93,78 @@ def _row_writer(ws):
     return put
 
 
+# Excel's geometry at 100 % zoom (96 dpi): a column `w` characters wide is 7·w + 5 pixels
+# (Calibri 11's digit is 7 px) and leaves about 7·w for text; 10 pt text is 13.3 px per CJK
+# character, the Latin letters of Microsoft YaHei (Segoe UI's) narrower. Measured against
+# LibreOffice with Carlito (Calibri's metric twin): it draws columns 5-10 % wider, so these
+# estimates never cut a line there and are at most one line generous on a borderline text.
+CJK_PX = 40 / 3
+_NARROW = dict.fromkeys(" .,:;'|!ijl", 3.6) | dict.fromkeys("-/()[]{}", 4.6)
+_OPENING = set("(【《「『“‘([{")
+
+
+def _ideograph(ch: str) -> bool:
+    return ord(ch) >= 0x2E80 and unicodedata.category(ch) == "Lo"
+
+
+def _char_px(ch: str) -> float:
+    if ord(ch) >= 0x2E80:
+        return CJK_PX
+    if ch in _NARROW:
+        return _NARROW[ch]
+    if ch.isdigit():
+        return 7.45
+    if ch in "MWmw@%":
+        return 12.0
+    return 8.6 if ch.isupper() or ch in "&#" else 6.8
+
+
+def text_px(text: str) -> float:
+    """Width of a one-line text in Excel pixels (10 pt)."""
+    return sum(_char_px(ch) for ch in text)
+
+
+def _pieces(part: str) -> list[str]:
+    """`part` cut where a line may break: before or after a CJK ideograph, after a space, '-'
+    or '/'. Punctuation sticks to its neighbours ("BP3、L55Q8、F60-" is one piece, as
+    LibreOffice wraps it) and model or order numbers stay whole."""
+    out, cur = [], ""
+    for ch in part:
+        if cur:
+            a = cur[-1]
+            if (a in " -/" and not unicodedata.category(ch).startswith("P")) or \
+                    (_ideograph(a) and unicodedata.category(ch) not in ("Po", "Pe", "Pf")) or \
+                    (_ideograph(ch) and a not in _OPENING):
+                out.append(cur)
+                cur = ""
+        cur += ch
+    return out + [cur] if cur else out
+
+
+def _wrap_count(part: str, room: float) -> int:
+    lines, used = 1, 0.0
+    for piece in _pieces(part):
+        px = text_px(piece)
+        if used + px - (3.6 if piece.endswith(" ") else 0) <= room:
+            used += px
+            continue
+        if px <= room:                     # the piece moves to a new line
+            lines, used = lines + 1, px
+            continue
+        if used:                           # longer than a line: it starts on a new one
+            lines, used = lines + 1, 0.0
+        for ch in piece:                   # and is cut anywhere
+            c = _char_px(ch)
+            if used + c > room:
+                lines, used = lines + 1, 0.0
+            used += c
+    return lines
+
+
 @lru_cache(maxsize=1 << 16)
 def _lines(text: str, width: float) -> int:
-    room = max(width - 1, 1)
-    return sum(max(1, -(-text_units(part) // room)) for part in text.split("\n"))
+    room = max(7 * width, CJK_PX)
+    return sum(_wrap_count(part, room) for part in text.split("\n"))
 
 
 def text_lines(text: str, width: float) -> int:
@@ -115,8 +186,8 @@ def table_widths(table: Table) -> list[float]:
     for j, kind in enumerate(table.kinds):
         head = -(-text_units(table.headers[j]) // 2) + 2
         if kind == "text":
-            longest = max((text_units(r[j]) for r in table.rows if isinstance(r[j], str)), default=0)
-            out.append(float(min(max(longest + 2, head, 8), 24)))
+            longest = max((text_px(r[j]) for r in table.rows if isinstance(r[j], str)), default=0)
+            out.append(float(min(max(-(-longest // 7) + 2, head, 8), 24)))
         else:
             out.append(float(max(WIDTHS.get(kind, 10), head)))
     return out
