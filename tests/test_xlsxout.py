@@ -14,10 +14,10 @@ def _write(tmp_path, draw):
     return openpyxl.load_workbook(path)["表"]
 
 
-def test_text_lines_counts_cjk_as_two_units():
+def test_text_lines_of_short_long_and_multi_line_texts():
     assert text_lines("更换内胆", 16) == 1                  # 8 units in a 16-wide column
     assert text_lines("打孔挂机,安装混水阀和漏电保护插头,试机", 16) == 3    # 40 units
-    assert text_lines("KFR-35GW/BP3", 14) == 1
+    assert text_lines("KFR-35GW/BP3", 16) == 1
     assert text_lines("第一行\n第二行", 30) == 2
 
 
@@ -59,26 +59,26 @@ def test_text_lines_follow_excel_pixels_not_character_counts():
     # text and a 10 pt CJK character is 13.3 px, so 7 characters (93 px) fit and 8 (107 px) do not.
     assert text_lines("客户更换路由器", 15) == 1
     assert text_lines("客户更换了路由器", 15) == 2
-    # Latin text by its letters: "KFR-35GW/BP3" = 3 x 8.6 + 4.6 + 2 x 7.45 + 8.6 + 12 (W)
-    # + 4.6 + 2 x 8.6 + 7.45 = 95.15 px fits in 14 x 7 = 98 px, not in 13 x 7 = 91 px.
-    assert text_lines("KFR-35GW/BP3", 14) == 1
-    assert text_lines("KFR-35GW/BP3", 13) == 2
-    # Words stay whole: "FW202611007" fits on the first line (87.65 px of 91) and the second
+    # Latin text by its letters: "KFR-35GW/BP3" = 3 x 9.5 + 5.1 + 2 x 8.2 + 9.5 + 13.2 (W)
+    # + 5.1 + 2 x 9.5 + 8.2 = 105 px fits in 16 x 7 = 112 px, not in 14 x 7 = 98 px.
+    assert text_lines("KFR-35GW/BP3", 16) == 1
+    assert text_lines("KFR-35GW/BP3", 14) == 2
+    # Words stay whole: "FW202611007" (96.5 px) fits on the first line of 105 px and the second
     # number moves down whole instead of being cut after its first digits.
-    assert text_lines("FW202611007 FW202611021", 13) == 2
+    assert text_lines("FW202611007 FW202611021", 15) == 2
     # Where counting two units a CJK character and one a letter is wrong (the old estimate):
     assert text_lines("中" * 31, 60) == 1             # 413 px of 420 (not 62 units > 59)
-    assert text_lines("abcdefghijk", 11) == 1          # 11 x 6.8 = 74.8 px of 77
-    # ... and where words wrap whole: each "ABCDEFG " is 62.4 px, two do not fit in 112 px,
+    assert text_lines("abcdefghijk", 11) == 1          # 9 x 7.5 + 2 x 4.0 = 75.5 px of 77
+    # ... and where words wrap whole: each "ABCDEFG " is 70.5 px, two do not fit in 112 px,
     # so three lines where 23 characters in 15 units would say two.
     assert text_lines("ABCDEFG ABCDEFG ABCDEFG", 16) == 3
     # Punctuation between model numbers joins them, as LibreOffice wraps them (rendered: three
     # lines "KFR-35GW/" | "BP3、L55Q8、F60-" | "21A1" in a 20-wide column, where two rows were
-    # drawn): 70.5 px, then a 121 px piece that does not fit beside it, then 31 px more.
+    # drawn): 77.8 px, then a 128.5 px piece that does not fit beside it, then 34.1 px more.
     assert text_lines("KFR-35GW/BP3、L55Q8、F60-21A1", 20) == 3
     # A piece longer than a line starts on a new line, then is cut (LibreOffice draws
-    # "县城上门超时 8 单(服务单" and then the order numbers): 84.6 px on the first line, then
-    # 307.5 px of numbers over 140 px lines: 4 lines, not the 3 of filling the first line up.
+    # "县城上门超时 8 单(服务单" and then the order numbers): 85.1 px on the first line, then
+    # 334.6 px of numbers over 140 px lines: 4 lines, not the 3 of filling the first line up.
     assert text_lines("超时单(服务单" + "FW202611010、" * 3 + ")", 20) == 4
 
 

@@ -95,11 +95,12 @@ def _row_writer(ws):
 
 # Excel's geometry at 100 % zoom (96 dpi): a column `w` characters wide is 7·w + 5 pixels
 # (Calibri 11's digit is 7 px) and leaves about 7·w for text; 10 pt text is 13.3 px per CJK
-# character, the Latin letters of Microsoft YaHei (Segoe UI's) narrower. Measured against
-# LibreOffice with Carlito (Calibri's metric twin): it draws columns 5-10 % wider, so these
-# estimates never cut a line there and are at most one line generous on a borderline text.
+# character; Latin letters are taken 10 % wider than Microsoft YaHei's (Segoe UI's), as
+# LibreOffice's substitute draws them. Measured against LibreOffice with Carlito (Calibri's
+# metric twin), which draws columns 5-10 % wider than Excel: these estimates never cut a line
+# there and are at most one line generous on a borderline text.
 CJK_PX = 40 / 3
-_NARROW = dict.fromkeys(" .,:;'|!ijl", 3.6) | dict.fromkeys("-/()[]{}", 4.6)
+_NARROW = dict.fromkeys(" .,:;'|!ijl", 4.0) | dict.fromkeys("-/()[]{}", 5.1)
 _OPENING = set("(【《「『“‘([{")
 
 
@@ -113,10 +114,10 @@ def _char_px(ch: str) -> float:
     if ch in _NARROW:
         return _NARROW[ch]
     if ch.isdigit():
-        return 7.45
+        return 8.2
     if ch in "MWmw@%":
-        return 12.0
-    return 8.6 if ch.isupper() or ch in "&#" else 6.8
+        return 13.2
+    return 9.5 if ch.isupper() or ch in "&#" else 7.5
 
 
 def text_px(text: str) -> float:
@@ -145,7 +146,7 @@ def _wrap_count(part: str, room: float) -> int:
     lines, used = 1, 0.0
     for piece in _pieces(part):
         px = text_px(piece)
-        if used + px - (3.6 if piece.endswith(" ") else 0) <= room:
+        if used + px - (_NARROW[" "] if piece.endswith(" ") else 0) <= room:
             used += px
             continue
         if px <= room:                     # the piece moves to a new line
