@@ -111,9 +111,8 @@ def department_rows(settings: Settings) -> list[tuple]:
 
 
 def factory_rows(settings: Settings) -> list[tuple]:
-    """The 厂家 table (header first), or [] for a dealer without one (older workbooks)."""
-    if not settings.factories:
-        return []
+    """The 厂家 table, header first (only the header for a dealer with the single factory of the
+    keys above)."""
     show = lambda v: "" if v is None else float(v) if isinstance(v, Decimal) else v  # noqa: E731
     return [FACTORY_HEADERS] + [(f.name, "、".join(f.brands), show(f.settlement_model), show(f.lump_sum_rate),
                                  show(f.annual_sales), show(f.reply_days)) for f in settings.factories]
