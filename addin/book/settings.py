@@ -88,7 +88,14 @@ TABLE_HEADS = ("部门", "厂家")     # first cells of the departments and fact
 
 
 def settings_rows(settings: Settings) -> list[tuple]:
-    """The 设置 sheet's key/value rows (header row first), as the template writes them."""
+    """The 设置 sheet's key/value rows (header row first), as the template writes them, then
+    (for a dealer with a 厂家 table) a blank row and the 厂家 table."""
+    rows = key_rows(settings)
+    return rows + [(), *factory_rows(settings)] if settings.factories else rows
+
+
+def key_rows(settings: Settings) -> list[tuple]:
+    """The key/value rows of 设置, header row first."""
     rows = [("项目", "内容", "说明")]
     for label, attr, kind, note in KEYS:
         value = getattr(settings, attr)

@@ -12,7 +12,7 @@ from addin.book.columns import CITY_TIERS, DATE, DATETIME, INT, MONEY, NUMBER, Y
 from addin.book.vocab import (CAUSE_HEADERS, CAUSE_LIST_NAME, CAUSE_SHEET, FAULT_HEADERS, FAULT_LIST_NAME,
                               FAULT_SHEET, GROUPS, SALES_HEADERS, SALES_SHEET, class_rows, fault_rows)
 from addin.book.settings import (SECURITIES, SETTINGS_SHEET, SETTLEMENT_MODELS, Settings, department_rows,
-                                 factory_rows, settings_rows)
+                                 factory_rows, key_rows)
 
 HELP_SHEET = "说明"
 CONF_SHEET = "xlwings.conf"
@@ -95,7 +95,7 @@ def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:
     ws = wb.add_worksheet(SETTINGS_SHEET)
     for col, width in enumerate((18, 40, 62)):
         ws.set_column(col, col, width)
-    rows = settings_rows(settings)
+    rows = key_rows(settings)
     for r, row in enumerate(rows):
         fmt = styles.head if r == 0 else None
         for col, value in enumerate(row):

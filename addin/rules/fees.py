@@ -271,7 +271,11 @@ def compute(wb) -> pd.DataFrame:
         return compute_frame(orders.frame, groups[0][2], groups[0][1], rejected)
     results = [compute_frame(orders.frame.loc[index], policy, settings, rejected)
                for _, settings, policy, index in groups]
-    return pd.concat(results).loc[orders.frame.index]
+    for part in results:
+        part.attrs = {}                   # the Series in attrs cannot be compared by concat
+    result = pd.concat(results).loc[orders.frame.index]
+    result.attrs["reported_at"] = orders.frame["reported_at"]
+    return result
 
 
 # What other modules use with the result (re-exported here so `from addin.rules.fees import …` works).
