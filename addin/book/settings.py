@@ -225,4 +225,5 @@ def _with_factories(settings: Settings, factories, depts, sheet: str, issues) ->
                       for f in factories)
     if len(factories) == 1:
         return settings.for_factory(factories[0], named=False)
-    return replace(settings, factories=factories, departments=())
+    # every factory's departments (each mails only through its factory: Loaded.for_factory)
+    return replace(settings, factories=factories, departments=tuple(d for f in factories for d in f.departments))

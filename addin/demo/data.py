@@ -31,18 +31,19 @@ DEFAULT_SEED = 2026
 BRAND_OF = {"电视": "TCL", "冰箱": "容声", "洗衣机": "容声", "空调": "海信", "热水器": "海信", "微波炉": "海信"}
 DEMO_FACTORIES = (
     Factory("TCL", ("TCL",), departments=(
-        Department("质量部", ("quality@tcl.example.com",)), Department("研发部", ("rd@tcl.example.com",)),
-        Department("生产部", ("production@tcl.example.com",)),
-        Department("售后服务部", ("service@tcl.example.com",), True))),
+        Department("质量部", ("tcl-quality@example.com",)), Department("研发部", ("tcl-rd@example.com",)),
+        Department("生产部", ("tcl-production@example.com",)),
+        Department("售后服务部", ("tcl-service@example.com",), True))),
     Factory("海信集团", ("海信", "容声"), settlement_model="包干", lump_sum_rate=Decimal("0.015"),
             annual_sales=Decimal("2400000"), reply_days=20, departments=(
-                Department("质量部", ("quality@hisense.example.com",)),
-                Department("研发部", ("rd@hisense.example.com",)),
-                Department("售后服务部", ("service@hisense.example.com",), True))),
+                Department("质量部", ("hisense-quality@example.com",)),
+                Department("研发部", ("hisense-rd@example.com",)),
+                Department("售后服务部", ("hisense-service@example.com",), True))),
 )
 DEMO_SETTINGS = Settings(dealer_name="青禾县惠民家电商行", service_point="青禾县城关镇人民路服务网点",
                          default_tier="县城", dealer_address="青禾县城关镇人民路88号",
-                         service_phone="0739-5123000", departments=(), factories=DEMO_FACTORIES)
+                         service_phone="0739-5123000", factories=DEMO_FACTORIES,
+                         departments=tuple(d for f in DEMO_FACTORIES for d in f.departments))
 DEMO_POLICY = Policy(factories=(("海信集团", replace(Policy(), factory_rates=tuple(
     replace(r, labour=Decimal(120)) if (r.category, r.service_type) == ("空调", "维修") else r
     for r in Policy().factory_rates))),))
