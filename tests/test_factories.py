@@ -305,3 +305,23 @@ def test_one_factory_without_a_brand_column_gives_the_same_outputs_as_before(tmp
     assert _cells_of(tmp_path / "after") == _cells_of(tmp_path / "before")
     assert after[0].stats_path.name == "2026年10月_售后服务统计表.xlsx"
     assert [p.item_ids for p in after[0].packs] == [p.item_ids for p in before.packs]
+
+
+def test_adding_a_second_factory_mails_the_first_factorys_departments_nothing_again(tmp_path, at):
+    at("2026-11-23")
+    single = Settings(dealer_name="青禾家电", sender="svc@dealer.test", send_day=5, mail_when_no_items=True,
+                      departments=TCL.departments)
+    orders = _orders()
+    path = write_workbook(tmp_path / "服务单.xlsx", orders, single)
+    env = {f"AFTERSALES_SMTP_{k}": "" for k in ("USER", "PASSWORD")}
+    with smtp_server() as server:
+        env.update(AFTERSALES_SMTP_HOST="127.0.0.1", AFTERSALES_SMTP_PORT=str(server.port),
+                   AFTERSALES_SMTP_SECURITY="none")
+        first = CliRunner().invoke(send_command, [str(path), "--month", "2026-10"], env=env)
+        write_workbook(path, orders, SETTINGS, TCL_POLICY)          # the dealer adds 海信集团
+        second = CliRunner().invoke(send_command, [str(path), "--month", "2026-10"], env=env)
+        raw = list(server.handler.raw)
+    assert first.exit_code == 0 and second.exit_code == 0, second.output
+    sent = [r for _, tos, _ in raw for r in tos]
+    assert sorted(sent) == sorted([e for d in TCL.departments for e in d.emails] * 1
+                                  + [e for d in HX.departments for e in d.emails])

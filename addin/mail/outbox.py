@@ -5,7 +5,8 @@ record and a month is mailed once whatever the workbook is called.
 
 A row is keyed by what the mail is: dealer, factory ('' = the dealer's single factory; the
 column is there for dealers with several), month, department, recipient (and channel). A
-`Ledger` works for one (dealer, factory). The per-workbook ledger older versions kept beside
+`Ledger` works for one (dealer, factory); `inherit` hands a single factory's rows to the factory
+that now has those addresses when a dealer sets up several. The per-workbook ledger older versions kept beside
 the workbook (`<stem>_邮件发送记录.sqlite`) is adopted on open (`adopt`): its rows are copied
 in once, so a month recorded there is never sent again.
 
@@ -163,6 +164,18 @@ class Ledger:
             raise ledger_error(error, legacy, LABEL) from None
         finally:
             self.db.execute("DETACH DATABASE legacy")
+
+    def inherit(self, recipients) -> int:
+        """When a dealer with one factory adds more: the rows the single factory ('' key) sent to
+        these recipients (this factory's department addresses) become this factory's, so no month
+        goes to them again. Returns how many rows moved; nothing for the '' key itself."""
+        recipients = sorted(set(recipients))
+        if not self.factory or not recipients:
+            return 0
+        with self.db:
+            return self.db.execute(
+                f"UPDATE outbox SET factory=? WHERE dealer=? AND factory='' AND recipient IN "
+                f"({','.join('?' * len(recipients))})", (self.factory, self.dealer, *recipients)).rowcount
 
     def close(self) -> None:
         self.db.close()

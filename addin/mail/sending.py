@@ -169,12 +169,15 @@ def locked(settings, workbook: Path, scratch: Path | None, action, ledger_file: 
     Raises LockBusy, outbox.LedgerError."""
     path = ledger_file or shared_ledger_path()
     try:
+        addresses = [e for d in settings.departments for e in d.emails]
         if scratch is not None:
             with Ledger(scratch_copy(path, scratch), settings.dealer_name, factory_of(settings)) as ledger:
                 ledger.adopt(legacy_ledger_path(workbook))      # so the plan knows what was sent
+                ledger.inherit(addresses)
                 return action(ledger)
         with run_lock(path), Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
             ledger.adopt(legacy_ledger_path(workbook))
+            ledger.inherit(addresses)
             ledger.recover()
             return action(ledger)
     except sqlite3.Error as error:
