@@ -325,3 +325,19 @@ def test_adding_a_second_factory_mails_the_first_factorys_departments_nothing_ag
     sent = [r for _, tos, _ in raw for r in tos]
     assert sorted(sent) == sorted([e for d in TCL.departments for e in d.emails] * 1
                                   + [e for d in HX.departments for e in d.emails])
+
+
+def test_the_blank_template_has_one_factory_and_says_how_to_add_a_second(tmp_path):
+    from addin.book.template import build_template
+    path = build_template(tmp_path / "t.xlsx")
+    wb = load_workbook(path)
+    assert len(wb.settings.factory_list()) == 1 and not [i for i in wb.issues if i.code.startswith("brand")]
+    book = openpyxl.load_workbook(path)
+    rows = [[c.value for c in row] for row in book[SETTINGS_SHEET].iter_rows()]
+    assert any(r[0] == "厂家" and r[1].startswith("品牌") for r in rows)
+    assert any(r[0] == "部门" and str(r[3]).startswith("厂家") for r in rows)
+    assert "厂家列表" in book.defined_names
+    head = [c.value for c in book["服务单"][1]]
+    assert "品牌" in head
+    help_text = "\n".join(str(r[0].value) for r in book["说明"].iter_rows() if r[0].value)
+    assert "增加第二个厂家" in help_text and "品牌" in help_text
