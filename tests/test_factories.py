@@ -341,3 +341,22 @@ def test_the_blank_template_has_one_factory_and_says_how_to_add_a_second(tmp_pat
     assert "品牌" in head
     help_text = "\n".join(str(r[0].value) for r in book["说明"].iter_rows() if r[0].value)
     assert "增加第二个厂家" in help_text and "品牌" in help_text
+
+
+def test_the_report_button_builds_every_factory_and_says_what_it_built(tmp_path, at):
+    import addin.excel as excel
+    from addin.book.columns import COLUMNS
+    from tests.fake_excel import Book
+    at("2026-11-10")                                   # the button means the last closed month: 2026-10
+    header = [c.header for c in COLUMNS]
+    rows = [header] + [[o.get(c.field) for c in COLUMNS] for o in _orders()]
+    settings = settings_rows(SETTINGS) + [()] + department_rows(SETTINGS)
+    book = Book({"服务单": rows, SETTINGS_SHEET: settings}, str(tmp_path / "服务单.xlsx"))
+    line = excel.report(book)
+    assert "海信集团" in line and "TCL" in line and "3 个部门反馈包" in line and "4 个部门反馈包" in line
+    for name in ("海信集团", "TCL"):
+        folder = tmp_path / "reports" / "2026-10" / name
+        assert (folder / f"2026年10月_售后服务统计表_{name}.xlsx").exists()
+        sheet = book.sheets[f"2026年10月{name}统计"].rows()
+        text = "\n".join(str(v) for r in sheet for v in r)
+        assert not [v for v in _strangers(name) if v in text]

@@ -140,7 +140,8 @@ def parts(frame: pd.DataFrame, settings, policy) -> list[tuple]:
     return out
 
 
-def _cell(v) -> str:
+def cell_text(v) -> str:
+    """A 设置 cell as text: '' for empty, 30.0 → '30', stripped."""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -156,7 +157,7 @@ def factory_table(rows: list, start: int, stop: int, sheet: str, issues: list, c
     out, seen = [], set()
     for r in range(start + 1, stop):
         row = list(rows[r]) + [None] * len(FACTORY_HEADERS)
-        name = _cell(row[0])
+        name = cell_text(row[0])
         if not name:
             continue
         if norm(name) in seen:
@@ -166,7 +167,7 @@ def factory_table(rows: list, start: int, stop: int, sheet: str, issues: list, c
         seen.add(norm(name))
         values = {}
         for col, attr, kind in kinds:
-            text = _cell(row[col])
+            text = cell_text(row[col])
             if not text:
                 continue
             try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from addin.book.factories import DEFAULT_DEPARTMENTS, FACTORY_HEADERS, Department, Factory, Resolver, factory_table
+from addin.book.factories import (DEFAULT_DEPARTMENTS, FACTORY_HEADERS, Department, Factory, Resolver,  # noqa: F401
+                                  cell_text, factory_table)
 from addin.book.issues import ERROR, WARNING, CellRef, Issue
 from addin.book.values import read_decimal
 
@@ -125,12 +126,7 @@ def factory_rows(settings: Settings) -> list[tuple]:
                                  show(f.annual_sales), show(f.reply_days)) for f in settings.factories]
 
 
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
+_text = cell_text
 
 
 def _convert(kind: str, raw: str):
