@@ -55,6 +55,8 @@ ORDERS = (
     ("FW202610006", "海信集团", "空调", "海长河", "13700000006", datetime(2026, 6, 1), "压缩机"),
 )
 OWN = {"TCL": ORDERS[:3], "海信集团": ORDERS[3:]}
+MODEL = {"电视": "L55V8", "空调": "KFR-35GW", "冰箱": "BCD-258WD"}
+SALES = (("2026-10", "L55V8", 40), ("2026-10", "KFR-35GW", 30), ("2026-10", "BCD-258WD", 20))
 
 
 def _fields(order: dict) -> dict:
@@ -71,7 +73,7 @@ def _orders(rows=ORDERS, brand: bool = True) -> list[dict]:
                                    报修时间=when, 首次响应时间=when.replace(minute=50),
                                    到达现场时间=when.replace(hour=14), 离开现场时间=when.replace(hour=15),
                                    更换配件=part, 现场确诊故障=f"{part}损坏", 解决方案=f"更换{part}",
-                                   产品序列号=f"SN{no}"))
+                                   产品序列号=f"SN{no}", 产品型号=MODEL[cat]))
         if brand:
             order["brand"] = typed
         out.append(order)
@@ -81,7 +83,7 @@ def _orders(rows=ORDERS, brand: bool = True) -> list[dict]:
 @pytest.fixture
 def book(tmp_path, at) -> Path:
     at("2026-11-23")
-    return write_workbook(tmp_path / "服务单.xlsx", _orders(), SETTINGS, TCL_POLICY)
+    return write_workbook(tmp_path / "服务单.xlsx", _orders(), SETTINGS, TCL_POLICY, sales=SALES)
 
 
 def _texts(path: Path) -> str:
@@ -93,7 +95,8 @@ def _texts(path: Path) -> str:
 
 def _strangers(factory: str) -> list[str]:
     """What of the other factory's orders must never appear in `factory`'s outputs."""
-    return [v for name, rows in OWN.items() if name != factory for r in rows for v in (r[0], r[3], r[4])]
+    return [v for name, rows in OWN.items() if name != factory for r in rows
+            for v in (r[0], r[3], r[4], MODEL[r[2]])]
 
 
 # ---- settings and orders ------------------------------------------------------------------

@@ -62,7 +62,16 @@ class Loaded:
         issues = [i for i in self.issues if i.where.sheet != self.orders.sheet or i.where.row in rows
                   or i.where.row <= self.orders.header_row]
         return replace(self, orders=orders, settings=self.settings.for_factory(factory),
-                       policy=self.policy.for_factory(factory.name), issues=issues)
+                       policy=self.policy.for_factory(factory.name), issues=issues,
+                       vocab=self._own_sales(frame))
+
+    def _own_sales(self, frame) -> Vocab:
+        """The vocabularies with only the 销售台账 rows of models this factory's orders name (a
+        factory never sees another's sales by model)."""
+        sales = self.vocab.sales
+        if sales is None:
+            return self.vocab
+        return replace(self.vocab, sales=sales[sales["model"].isin(set(frame["model"].dropna()))])
 
     def unassigned(self) -> list[int]:
         """Excel rows of orders that belong to no factory (unknown or missing 品牌, several factories)."""
