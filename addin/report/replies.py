@@ -69,6 +69,12 @@ class LedgerItem:
     owner: str | None = None
     planned: str | None = None
     effect: str | None = None
+    factory: str = ""          # '' for a dealer's single factory
+
+    @property
+    def who(self) -> str:
+        """The department as the clerk knows it: 质量部, or 海信集团 质量部 with several factories."""
+        return f"{self.factory} {self.department}" if self.factory else self.department
 
     @property
     def answered(self) -> bool:
@@ -139,7 +145,7 @@ class Ledger:
         return ids
 
     def items(self, where: str = "1", params=()) -> list[LedgerItem]:
-        sql = ("SELECT i.id,i.month,i.department,i.kind,i.text,i.due,r.measures,r.owner,r.planned,r.effect "
+        sql = ("SELECT i.id,i.month,i.department,i.kind,i.text,i.due,r.measures,r.owner,r.planned,r.effect,i.factory "
                "FROM items i LEFT JOIN replies r ON r.item_id=i.id WHERE i.active=1 AND " + where +
                " ORDER BY i.month, i.department, i.seq")
         with closing(self._connect()) as db:
