@@ -363,3 +363,23 @@ def test_the_report_button_builds_every_factory_and_says_what_it_built(tmp_path,
         sheet = book.sheets[f"2026年10月{name}统计"].rows()
         text = "\n".join(str(v) for r in sheet for v in r)
         assert not [v for v in _strangers(name) if v in text]
+
+
+def test_a_whole_column_formula_judges_each_order_under_its_brands_factory(book):
+    from addin.excel import udf_policy
+    from addin.excel.udfs import SVC_WARRANTY, SVC_WARRANTY_UNTIL
+    from tests.fake_excel import Book as FakeBook
+    from addin.excel.livebook import ExcelRows  # noqa: F401 (the reader the functions use)
+    wb = openpyxl.load_workbook(book)
+    sheets = {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+    live = FakeBook(sheets, str(book))
+    udf_policy.clear()
+    caller = live.sheets["服务单"].range("B2")
+    bought = datetime(2025, 4, 1)                      # 18 months before the report
+    args = ([["电视"], ["空调"], ["电视"]], [[bought]] * 3, [[datetime(2025, 3, 1)]] * 3,
+            [[datetime(2026, 10, 20, 9)]] * 3, [["电源板"]] * 3, [["维修"]] * 3)
+    got = SVC_WARRANTY(*args, brand=[["TCL"], ["海信"], ["长虹"]], caller=caller)
+    assert got[0][0].startswith("保内") and got[1][0] == "保外" and "长虹" in got[2][0]
+    assert SVC_WARRANTY(*args, caller=caller)[0][0] == "保外"          # no brand: the rows without a 厂家
+    until = SVC_WARRANTY_UNTIL(*args, brand=[["TCL"], ["海信"], ["TCL"]], caller=caller)
+    assert until[0][0].year == 2027 and until[1][0].year == 2026

@@ -37,19 +37,44 @@ from addin.excel.udf_shapes import UdfInputError, shape_of, single
 IN_WARRANTY_WORDS = ("是", "保内", "TRUE", "True", "true", "1")
 FAR_PAST, LONG_AGO, REPORTED = "2000-01-01", "2019-12-31", "2020-01-01"   # out / in warranty on REPORTED
 COLUMN = dict(ndim=2)   # xlwings: a cell arrives as [[v]], a column as [[v], …] (addin.excel.udf_shapes)
-BRAND_DOC = "品牌或厂家(可省略;设置表有多个厂家时按该厂家的政策和结算标准计算;一个公式一个品牌)"
+BRAND_DOC = "品牌或厂家(可省略;设置表有多个厂家时按该厂家的政策和结算标准计算;可以是一列,如 AM2:AM1000)"
+BRAND_ONE_DOC = "品牌或厂家(可省略;设置表有多个厂家时按该厂家的政策计算;一个公式一个品牌)"
 
 
-def _compute(rules: Rules, args: dict, fields, pick):
+def _compute(rules: Rules, args: dict, fields, pick, brand=None):
     """One engine run for every order of the call. `args`: the per-order arguments as given
     (cells, columns or rows); `fields(columns)` maps their n values to engine fields;
-    `pick(result row)` gives a row's cell. A bad value gives that row "无法计算:…"."""
+    `pick(result row)` gives a row's cell. A bad value gives that row "无法计算:…".
+    `brand`: one brand, or a column of them beside the others (each order under its factory's
+    rules; a brand no factory lists gives its row "无法计算:…")."""
     shape = shape_of(args)
     frame, errors = orders(shape.n, fields({k: shape.cells(v) for k, v in args.items()}))
-    result = compute_frame(frame, rules.policy, rules.settings)
+    if brand is not None and len(shape.cells(brand)) != shape.n:
+        raise UdfInputError(f"品牌列的行数({len(shape.cells(brand))})与其他列({shape.n})不一致,请选同样多的行")
+    result = _by_brand(rules, frame, None if brand is None else shape.cells(brand), errors)
     values = [None if blank else f"无法计算:{error}" if error else pick(r)
               for blank, error, r in zip(shape.blank, errors, result.itertuples(index=False))]
     return shape.out(values)
+
+
+def _by_brand(rules: Rules, frame: pd.DataFrame, brands, errors: list) -> pd.DataFrame:
+    """compute_frame with each order's factory's rules (udf_policy.for_brand), in the frame's order."""
+    texts = ["" if b is None else str(b).strip() for b in (brands or [""] * len(frame))]
+    groups: dict[str, list[int]] = {}
+    for i, text in enumerate(texts):
+        groups.setdefault(text, []).append(i)
+    parts = []
+    for text, rows in groups.items():
+        try:
+            own = for_brand(rules, text)
+        except ValueError as exc:
+            own = rules
+            for i in rows:
+                errors[i] = errors[i] or str(exc)
+        part = compute_frame(frame.iloc[rows], own.policy, own.settings)
+        part.attrs = {}
+        parts.append(part)
+    return parts[0] if len(parts) == 1 else pd.concat(parts).loc[frame.index]
 
 
 def _rules(caller, brand=None) -> Rules:
@@ -96,9 +121,10 @@ def _guard(fn):
 def _warranty(caller_brand, pick, category, purchase_date, production_date, reported_at, parts, service_type):
     args = dict(category=category, purchase_date=purchase_date, production_date=production_date,
                 reported_at=reported_at, parts=parts, service_type=service_type)
-    return _compute(_rules(*caller_brand), args, lambda c: {
+    caller, brand = caller_brand
+    return _compute(_rules(caller), args, lambda c: {
         **c, "parts": _each(lambda v: v or None, c["parts"]),
-        "service_type": _each(lambda v: v or "维修", c["service_type"])}, pick)
+        "service_type": _each(lambda v: v or "维修", c["service_type"])}, pick, brand)
 
 
 def _verdict(r):
@@ -196,7 +222,7 @@ def _pick(column: str):
 
 @xw.func
 @xw.arg("serial", doc="产品序列号(机身条码上的号码)")
-@xw.arg("brand", doc=BRAND_DOC, **COLUMN)
+@xw.arg("brand", doc=BRAND_ONE_DOC, **COLUMN)
 @xw.ret(doc="此序列号三包期内已维修的次数(三包第十一条计数;保外的维修不计)")
 @_guard
 def SVC_REPAIRS(serial, brand=None, caller=None):
@@ -206,7 +232,7 @@ def SVC_REPAIRS(serial, brand=None, caller=None):
 
 @xw.func
 @xw.arg("serial", doc="产品序列号(机身条码上的号码)")
-@xw.arg("brand", doc=BRAND_DOC, **COLUMN)
+@xw.arg("brand", doc=BRAND_ONE_DOC, **COLUMN)
 @xw.ret(doc="是 / 否 及理由:今天再报修是否可以免费换同型号产品(三包第十一条)")
 @_guard
 def SVC_EXCHANGE(serial, brand=None, caller=None):
@@ -228,7 +254,7 @@ def _out_of_warranty(rules: Rules, c: dict) -> dict:
 @_columns(("distance_km", "单程距离(公里);可以是一列,如 =SVC_TRAVEL_FEE(U2:U1000)"))
 @xw.arg("free_radius_km", doc="免费半径(公里),省略时用本工作簿“政策参数”表(默认 30)")
 @xw.arg("rate", doc="每公里收费(元),省略时用“政策参数”表(默认 1)")
-@xw.arg("brand", doc=BRAND_DOC, **COLUMN)
+@xw.arg("brand", doc=BRAND_ONE_DOC, **COLUMN)
 @xw.ret(doc="交通费(元):超出免费半径的公里数 × 单价,正好在半径上为 0")
 @_guard
 def SVC_TRAVEL_FEE(distance_km, free_radius_km=None, rate=None, brand=None, caller=None):
@@ -245,7 +271,7 @@ def SVC_TRAVEL_FEE(distance_km, free_radius_km=None, rate=None, brand=None, call
 @_columns(("labour_fee", "工时费(检修费,元)"), ("arrived_at", "到达现场时间"),
           ("left_at", "离开现场时间(可省略;夜间只看到达时间)"))
 @xw.arg("night_rate", doc="夜间加收比例,省略时用本工作簿“政策参数”表(默认 0.5)")
-@xw.arg("brand", doc=BRAND_DOC, **COLUMN)
+@xw.arg("brand", doc=BRAND_ONE_DOC, **COLUMN)
 @xw.ret(doc="夜间加收(元):到达现场时间在夜间时段(默认 21:00–次日08:00)时,工时费 × 比例")
 @_guard
 def SVC_NIGHT_SURCHARGE(labour_fee, arrived_at, left_at=None, night_rate=None, brand=None, caller=None):
@@ -272,7 +298,7 @@ def _truth(value) -> bool:
 def SVC_CUSTOMER_TOTAL(in_warranty, parts_fee, labour_fee, distance_km=None, arrived_at=None, left_at=None,
                        customer_agreed="是", brand=None, caller=None):
     """客户应付合计:保内不收费;客户检测后不修不收任何费用;否则配件+工时+夜间加收+交通费。"""
-    rules = _rules(caller, brand)
+    rules = _rules(caller)
     args = dict(in_warranty=in_warranty, parts_fee=parts_fee, labour_fee=labour_fee, distance_km=distance_km,
                 arrived_at=arrived_at, left_at=left_at, customer_agreed=customer_agreed)
 
@@ -280,7 +306,7 @@ def SVC_CUSTOMER_TOTAL(in_warranty, parts_fee, labour_fee, distance_km=None, arr
         purchase = _each(lambda v: LONG_AGO if _truth(v) else FAR_PAST, c.pop("in_warranty"))
         return _out_of_warranty(rules, {**c, "purchase_date": purchase,
                                         "customer_agreed": _each(lambda v: v or "是", c["customer_agreed"])})
-    return _compute(rules, args, fields, lambda r: float(r.customer_total))
+    return _compute(rules, args, fields, lambda r: float(r.customer_total), brand)
 
 
 @xw.func
@@ -302,8 +328,8 @@ def SVC_FACTORY_CLAIM(category, service_type, distance_km=None, parts_fee=None, 
         purchase = _each(lambda v: LONG_AGO if _truth(v) else FAR_PAST, c.pop("in_warranty"))
         return {**c, "purchase_date": purchase, "reported_at": REPORTED,
                 "customer_agreed": _each(lambda v: v or "是", c["customer_agreed"])}
-    return _compute(_rules(caller, brand), args, fields,
-                    lambda r: float(r.factory_claim + r.claim_held) if r.computable else "无法计算:" + r.reason)
+    return _compute(_rules(caller), args, fields,
+                    lambda r: float(r.factory_claim + r.claim_held) if r.computable else "无法计算:" + r.reason, brand)
 
 
 def _hours(value):
@@ -322,7 +348,7 @@ def SVC_ONSITE_HOURS(reported_at, arrived_at, caller=None):
 
 @xw.func
 @_columns(("city_tier", "城市级别:省会、地级市、县城、乡镇;空着按“设置”表的默认城市级别"))
-@xw.arg("brand", doc=BRAND_DOC, **COLUMN)
+@xw.arg("brand", doc=BRAND_ONE_DOC, **COLUMN)
 @xw.ret(doc="城市级别的上门时限(小时),按本工作簿“服务承诺”表(默认 省会 4,地级市 12,县城 12,乡镇 24)")
 @_guard
 def SVC_PROMISE_HOURS(city_tier, brand=None, caller=None):
@@ -341,5 +367,5 @@ def SVC_PROMISE_HOURS(city_tier, brand=None, caller=None):
 @_guard
 def SVC_LATE(reported_at, arrived_at, city_tier="", brand=None, caller=None):
     """是否超时:上门时长超过城市级别的上门时限。"""
-    return _compute(_rules(caller, brand), dict(reported_at=reported_at, arrived_at=arrived_at, city_tier=city_tier),
-                    lambda c: c, lambda r: "" if r.late is None else ("是" if r.late else "否"))
+    return _compute(_rules(caller), dict(reported_at=reported_at, arrived_at=arrived_at, city_tier=city_tier),
+                    lambda c: c, lambda r: "" if r.late is None else ("是" if r.late else "否"), brand)
