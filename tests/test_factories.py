@@ -383,3 +383,16 @@ def test_a_whole_column_formula_judges_each_order_under_its_brands_factory(book)
     assert SVC_WARRANTY(*args, caller=caller)[0][0] == "保外"          # no brand: the rows without a 厂家
     until = SVC_WARRANTY_UNTIL(*args, brand=[["TCL"], ["海信"], ["TCL"]], caller=caller)
     assert until[0][0].year == 2027 and until[1][0].year == 2026
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_factory_copy_of_the_service_order_names_the_factory_it_claims_from(book, tmp_path):
+    import subprocess
+    from addin.day.formpdf import print_orders
+    wb = load_workbook(book)
+    out = tmp_path / "forms.pdf"
+    print_orders(wb, ["FW202610002", "FW202610005"], 0, out)
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    assert "向TCL结算" in pages[2] and "向海信集团结算" in pages[5]          # the 厂家结算联 of each order
+    assert not any("向TCL结算" in p or "向海信集团结算" in p for p in pages[:2] + pages[3:5])
