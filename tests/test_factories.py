@@ -396,3 +396,27 @@ def test_the_factory_copy_of_the_service_order_names_the_factory_it_claims_from(
     pages = text.split("\f")
     assert "向TCL结算" in pages[2] and "向海信集团结算" in pages[5]          # the 厂家结算联 of each order
     assert not any("向TCL结算" in p or "向海信集团结算" in p for p in pages[:2] + pages[3:5])
+
+
+def test_a_hostile_factory_name_stays_one_file_name_and_one_header_line(tmp_path, at):
+    from addin.mail.sending import send_workbook_month
+    from addin.report.packs import report_sheet_name
+    at("2026-11-23")
+    evil = "..\\..\\坏[厂]\r\nBcc: x@evil.test"
+    settings = replace(SETTINGS, factories=(replace(HX, name=evil), TCL))
+    orders = _orders()
+    for o in orders[3:]:
+        o["brand"] = "容声"
+    path = write_workbook(tmp_path / "服务单.xlsx", orders, settings)
+    wb = load_workbook(path)
+    reports = build_factories(wb, "2026-10")
+    for r in reports:
+        assert r.folder.parent == tmp_path / "reports" / "2026-10"
+        assert not set(report_sheet_name(r)) & set("[]:*?/\\\r\n") and len(report_sheet_name(r)) <= 31
+    _, lines = send_workbook_month(wb, "2026-10")
+    emls = sorted((tmp_path / "发件箱").glob("*.eml"))
+    assert len(emls) == 7 and all(e.parent == tmp_path / "发件箱" for e in emls)
+    for e in emls:
+        msg = message_from_bytes(e.read_bytes(), policy=default)
+        assert "\n" not in msg["Subject"] and "evil" not in (msg.get("Bcc") or "")
+        assert msg.get_all("Bcc") is None

@@ -9,6 +9,7 @@ registered in the reply ledger; earlier items past due without an answer are lis
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -227,7 +228,8 @@ def build_factories(wb, month: str, out_dir: Path | None = None, fees=None,
 def report_sheet_name(report: MonthReport) -> str:
     """The live workbook's sheet for the month (31 characters at most, as Excel allows)."""
     own = report.summary.factory
-    return f"{report.summary.label}{safe_component(own, '厂家')[:18] if own else ''}统计"
+    part = re.sub(r"[\[\]]", "_", safe_component(own, "厂家"))[:18] if own else ""   # Excel refuses [ ] too
+    return f"{report.summary.label}{part}统计"
 
 
 def report_patch_rows(report: MonthReport) -> list[list]:
