@@ -249,11 +249,12 @@ def check_brand(ctx: Context) -> list[Issue]:
     and a brand that factory does not list is only a warning."""
     factories = ctx.settings.factory_list()
     resolver, brand = Resolver(factories), ctx.f["brand"]
+    if resolver.single and not resolver.choices():
+        return []
     listed = "、".join(resolver.choices()) or "(设置表的厂家表中还没有品牌)"
-    unknown = brand.notna() & ~brand.map(resolver.known).astype(bool)
+    known = {b: resolver.known(b) for b in brand.dropna().unique()}       # once per distinct brand
+    unknown = brand.notna() & ~brand.map(known).fillna(True).astype(bool)
     if resolver.single:
-        if not resolver.choices():
-            return []
         return ctx.flag(unknown, "brand", "brand-unknown", WARNING,
                         lambda r: f"品牌“{r['brand']}”不在设置表的厂家表中(有:{listed})。只有一个厂家时"
                                   "仍按这个厂家处理;品牌写错了请改正,是另一个厂家的产品请在设置表中添加该厂家。")
