@@ -420,3 +420,18 @@ def test_a_hostile_factory_name_stays_one_file_name_and_one_header_line(tmp_path
         msg = message_from_bytes(e.read_bytes(), policy=default)
         assert "\n" not in msg["Subject"] and "evil" not in (msg.get("Bcc") or "")
         assert msg.get_all("Bcc") is None
+
+
+def test_an_older_ledger_beside_the_workbook_goes_to_the_factory_that_has_its_addresses(tmp_path, at):
+    from addin.mail.outbox import legacy_ledger_path
+    from addin.mail.sending import send_workbook_month
+    at("2026-11-23")
+    single = Settings(dealer_name="青禾家电", send_day=5, mail_when_no_items=True, departments=TCL.departments)
+    path = write_workbook(tmp_path / "服务单.xlsx", _orders(), single)
+    send_workbook_month(load_workbook(path), "2026-10", ledger_file=legacy_ledger_path(path))   # an older version
+    assert len(list((tmp_path / "发件箱").glob("*.eml"))) == 4
+    write_workbook(path, _orders(), replace(SETTINGS, dealer_name="青禾家电"))
+    result, lines = send_workbook_month(load_workbook(path), "2026-10")
+    new = sorted(e.name for e in (tmp_path / "发件箱").glob("2026-10_*_*.eml"))
+    assert new == ["2026-10_海信集团_售后服务部.eml", "2026-10_海信集团_研发部.eml", "2026-10_海信集团_质量部.eml"]
+    assert result.ok and sum("之前已写入发件箱" in line for line in lines) == 4

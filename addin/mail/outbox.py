@@ -146,8 +146,9 @@ class Ledger:
             raise ledger_error(error, self.path, LABEL) from None
 
     def adopt(self, legacy: Path | str) -> int:
-        """Copy in, once, the rows of an older per-workbook ledger (as this dealer's and
-        factory's); returns how many rows were new. A missing file adopts nothing."""
+        """Copy in, once, the rows of an older per-workbook ledger (as this dealer's; a row keeps
+        the factory it names, others are the single factory's); returns how many rows were new.
+        A missing file adopts nothing."""
         legacy = Path(legacy)
         if not legacy.is_file() or legacy.resolve() == self.path.resolve():
             return 0
@@ -156,10 +157,14 @@ class Ledger:
         except sqlite3.Error as error:
             raise ledger_error(error, legacy, LABEL) from None
         try:
+            # rows that name their factory keep it (a dealer with several); older rows are the
+            # single factory's ('' — `inherit` gives them to the factory that has their address)
+            has_factory = "factory" in {r[1] for r in self.db.execute("PRAGMA legacy.table_info(outbox)")}
+            factory = "CASE WHEN factory <> '' THEN factory ELSE ? END" if has_factory else "?"
             with self.db:
                 return self.db.execute(
-                    f"INSERT OR IGNORE INTO outbox (dealer, factory, {COPIED}) SELECT ?, ?, {COPIED} FROM legacy.outbox",
-                    (self.dealer, self.factory)).rowcount
+                    f"INSERT OR IGNORE INTO outbox (dealer, factory, {COPIED}) SELECT ?, {factory}, {COPIED} "
+                    "FROM legacy.outbox", (self.dealer, "")).rowcount
         except sqlite3.Error as error:
             raise ledger_error(error, legacy, LABEL) from None
         finally:
