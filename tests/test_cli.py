@@ -117,8 +117,11 @@ def test_cli__demo_runs_the_whole_month(tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "demo.xlsx").is_file() and (out / "demo_标注.xlsx").is_file()
     assert "共 " in result.output and "2026-10 月共" in result.output
-    assert (out / "reports" / "2026-10" / "2026年10月_售后服务统计表.xlsx").is_file()
-    assert len(list((out / "发件箱").glob("2026-10_*.eml"))) == 4
+    # the demo dealer serves two factories (issue 15): a statistics table and packs each
+    assert (out / "reports" / "2026-10" / "TCL" / "2026年10月_售后服务统计表_TCL.xlsx").is_file()
+    assert (out / "reports" / "2026-10" / "海信集团" / "2026年10月_售后服务统计表_海信集团.xlsx").is_file()
+    assert len(list((out / "发件箱").glob("2026-10_TCL_*.eml"))) == 4
+    assert len(list((out / "发件箱").glob("2026-10_海信集团_*.eml"))) == 3
 
 
 def test_cli__a_program_fault_is_one_line_naming_the_log_with_the_traceback(make_book, monkeypatch, tmp_path):

@@ -76,6 +76,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("standby_returned", "备用机归还日期", DATE, (), hint="修好的机器送回、备用机收回的日期"),
     Column("verified", "已核实", CHOICE, ("是否核实", "核实"), YES_NO,
            hint="保外转保内嫌疑单核实无误(如库存机确实晚售)填“是”,才计入厂家结算", width=8),
+    # Last, so the columns before it keep their letters in older workbooks and formulas.
+    Column("brand", "品牌", TEXT, ("厂家", "生产厂家", "厂商"),
+           hint="产品的品牌(或厂家名):决定按哪个厂家的政策结算、反馈包发给哪个厂家。"
+                "设置表里只有一个厂家时可不填", width=10),
 )
 
 # Written by the tool beside the dealer's columns; never typed by hand.

@@ -124,6 +124,12 @@ class Policy:
     factory_rates: tuple[FactoryRate, ...] = DEFAULT_FACTORY_RATES
     batch_min_failures: int = 3        # feedback packs: failures of one model + production month
     failure_rate_alert: Decimal = D("0.02")   # feedback packs: a rate that raises an item (sales known)
+    factories: tuple[tuple[str, "Policy"], ...] = ()   # factory name → its policy (rows with its 厂家)
+
+    def for_factory(self, name: str | None) -> "Policy":
+        """The policy of one factory's orders: the rows with its name in 厂家 over the rows
+        without one (this policy when it has no rows of its own)."""
+        return dict(self.factories).get(name, self) if name else self
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -139,6 +145,11 @@ class Policy:
         return next((r for r in self.factory_rates
                      if r.category == category and r.service_type == service_type), None)
 
+
+# Every policy sheet may carry a 厂家 column (anywhere in the header row; the template puts it
+# last): a row with a factory's name (or one of its brands) applies to that factory's orders
+# only, a row without one to all.
+FACTORY_COLUMN = "厂家"
 
 # The policy sheets of the workbook: name → header row. Scalar settings live in 政策参数
 # as (参数, 数值, 说明) rows keyed by the 参数 text below.

@@ -28,6 +28,7 @@ from addin.book.policy import (PARAMS, PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEA
                      RATES_HEADERS, RATES_REQUIRED, RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, FactoryRate,
                      Policy, WarrantyTerms)
 from addin.book.policy import terms as parse_terms
+from addin.book.policy_factories import FactoryRows, merge
 from addin.book.values import read_decimal
 
 HEADER_SCAN_ROWS = 10
@@ -237,12 +238,30 @@ def _optional(cells, i, convert, issues, row, default):
                   "工时费" if default is None else default)
 
 
-def load_policy(rows_of) -> tuple[Policy, list[Issue]]:
-    """The workbook's policy (defaults for whatever is absent or unusable) and its issues."""
+READERS = ((WARRANTY_SHEET, read_warranty), (PARAMS_SHEET, read_params), (PROMISE_SHEET, read_promises),
+           (RATES_SHEET, read_rates))
+
+
+def load_policy(rows_of, factories=()) -> tuple[Policy, list[Issue]]:
+    """The workbook's policy (defaults for whatever is absent or unusable) and its issues.
+    `factories` (settings' factory list): rows with a factory in their 厂家 cell make that
+    factory's policy (Policy.for_factory, book.policy_factories); with a single factory its
+    rows are simply the policy."""
     issues: list[Issue] = []
+    split = FactoryRows(rows_of, factories, issues)
     policy = Policy()
-    for read in (read_warranty, read_params, read_promises, read_rates):
-        policy = read(rows_of, policy, issues)
+    for _, read in READERS:
+        policy = read(split.generic, policy, issues)
+    own = []
+    for name in split.names:
+        mine, rows = policy, split.of(name)
+        for sheet, read in READERS:
+            if rows(sheet) is not None:
+                mine = merge(mine, read(rows, mine, issues))
+        own.append((name, mine))
+    policy = replace(policy, factories=tuple(own))
+    if len(factories) == 1:
+        policy = policy.for_factory(factories[0].name)
     if policy.exchange_days < policy.return_days:
         issues.append(Issue(CellRef(PARAMS_SHEET, 1, 1), PARAMS_SHEET, "policy-periods-order", WARNING,
                             f"换货期({policy.exchange_days}天)短于退货期({policy.return_days}天),请核对。"))

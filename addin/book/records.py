@@ -95,6 +95,7 @@ class ServiceOrder:
     standby_lent: str | None = None
     standby_returned: date | None = None
     verified: str | None = None
+    brand: str | None = None
 
     @classmethod
     def from_row(cls, sheet: str, row: int, values: dict) -> "ServiceOrder":

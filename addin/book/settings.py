@@ -9,30 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+from addin.book.factories import (DEFAULT_DEPARTMENTS, FACTORY_HEADERS, Department, Factory, Resolver,  # noqa: F401
+                                  cell_text, factory_table)
 from addin.book.issues import ERROR, WARNING, CellRef, Issue
 from addin.book.values import read_decimal
 
 SETTINGS_SHEET = "设置"
 SECURITIES = ("ssl", "starttls", "none")
 SETTLEMENT_MODELS = ("按单结算", "包干")
-
-
-@dataclass(frozen=True)
-class Department:
-    """A factory department that gets a monthly pack. `full_customer_data`: may see
-    customers' full names, phones and addresses (otherwise they arrive masked)."""
-
-    name: str
-    emails: tuple[str, ...] = ()
-    full_customer_data: bool = False
-
-
-DEFAULT_DEPARTMENTS = (
-    Department("质量部", ("quality@example.com",)),
-    Department("研发部", ("rd@example.com",)),
-    Department("生产部", ("production@example.com",)),
-    Department("售后服务部", ("service@example.com",), True),
-)
 
 
 @dataclass(frozen=True)
@@ -55,9 +39,29 @@ class Settings:
     visit_after_days: int = 3        # a finished order is due for its 回访 after this many days
     mail_when_no_items: bool = False        # a department with no items: a short mail, or none
     departments: tuple[Department, ...] = DEFAULT_DEPARTMENTS
+    factories: tuple[Factory, ...] = ()   # 设置's 厂家 table; () = the one factory of the keys above
+    factory: str = ""                     # the factory these settings are for ('' = a single factory)
 
     def department(self, name: str) -> Department | None:
         return next((d for d in self.departments if d.name == name), None)
+
+    def factory_list(self) -> tuple[Factory, ...]:
+        """The factories the dealer serves: the 厂家 table, else one unnamed factory with the
+        departments and settlement of the keys above."""
+        return self.factories or (Factory("", departments=self.departments),)
+
+    @property
+    def several_factories(self) -> bool:
+        return len(self.factories) > 1
+
+    def for_factory(self, factory: Factory, named: bool = True) -> "Settings":
+        """These settings as one factory's contract: its departments, settlement and reply
+        deadline (a blank cell of its row: the key above). `named`: the outputs and ledgers
+        carry its name (several factories); a single factory keeps today's names."""
+        pick = lambda attr: getattr(self, attr) if getattr(factory, attr) is None else getattr(factory, attr)  # noqa: E731
+        return replace(self, departments=factory.departments, factories=(factory,),
+                       factory=factory.name if named else "",
+                       **{a: pick(a) for a in ("settlement_model", "lump_sum_rate", "annual_sales", "reply_days")})
 
 
 # label in column A of 设置 → (field, kind, note)
@@ -80,11 +84,19 @@ KEYS: tuple[tuple[str, str, str, str], ...] = (
     ("回访天数", "visit_after_days", "int", "完成服务后这么多天仍未回访的单,列入“今日工作”"),
     ("无事项时也发送", "mail_when_no_items", "yesno", "某部门本月没有需要回复的事项时:是 = 发一封简短通知;否 = 不发"),
 )
-DEPT_HEADERS = ("部门", "收件邮箱(多个用分号隔开)", "可见客户完整信息")
+DEPT_HEADERS = ("部门", "收件邮箱(多个用分号隔开)", "可见客户完整信息", "厂家(只有一个厂家时可不填)")
+TABLE_HEADS = ("部门", "厂家")     # first cells of the departments and factories tables' header rows
 
 
 def settings_rows(settings: Settings) -> list[tuple]:
-    """The 设置 sheet's key/value rows (header row first), as the template writes them."""
+    """The 设置 sheet's key/value rows (header row first), as the template writes them, then
+    (for a dealer with a 厂家 table) a blank row and the 厂家 table."""
+    rows = key_rows(settings)
+    return rows + [(), *factory_rows(settings)] if settings.factories else rows
+
+
+def key_rows(settings: Settings) -> list[tuple]:
+    """The key/value rows of 设置, header row first."""
     rows = [("项目", "内容", "说明")]
     for label, attr, kind, note in KEYS:
         value = getattr(settings, attr)
@@ -95,18 +107,26 @@ def settings_rows(settings: Settings) -> list[tuple]:
 
 
 def department_rows(settings: Settings) -> list[tuple]:
+    """The departments table; with several factories each row names its factory."""
     rows = [DEPT_HEADERS]
-    for d in settings.departments:
-        rows.append((d.name, ";".join(d.emails), "是" if d.full_customer_data else "否"))
+    for f in settings.factory_list():
+        for d in (f.departments if settings.several_factories else settings.departments):
+            rows.append((d.name, ";".join(d.emails), "是" if d.full_customer_data else "否",
+                         f.name if settings.several_factories else ""))
+        if not settings.several_factories:
+            break
     return rows
 
 
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v).strip()
+def factory_rows(settings: Settings) -> list[tuple]:
+    """The 厂家 table, header first (only the header for a dealer with the single factory of the
+    keys above)."""
+    show = lambda v: "" if v is None else float(v) if isinstance(v, Decimal) else v  # noqa: E731
+    return [FACTORY_HEADERS] + [(f.name, "、".join(f.brands), show(f.settlement_model), show(f.lump_sum_rate),
+                                 show(f.annual_sales), show(f.reply_days)) for f in settings.factories]
+
+
+_text = cell_text
 
 
 def _convert(kind: str, raw: str):
@@ -137,15 +157,12 @@ def _convert(kind: str, raw: str):
 
 def settings_from_rows(rows: list[list], sheet: str = SETTINGS_SHEET) -> tuple[Settings, list[Issue]]:
     """Read the 设置 sheet's cells. Unknown labels are ignored; bad values keep the default
-    and give a warning at their cell. A department table starts at the row whose first cell
-    is 部门."""
+    and give a warning at their cell. Below the keys: the factories table (header row starting
+    厂家) and the departments table (header row starting 部门), in either order."""
     values, issues, by_label = {}, [], {k[0]: k for k in KEYS}
-    dept_start = None
-    for r, row in enumerate(rows):
+    heads = [r for r, row in enumerate(rows) if row and _text(row[0]) in TABLE_HEADS]
+    for r, row in enumerate(rows[:heads[0] if heads else len(rows)]):
         label = _text(row[0]) if row else ""
-        if label == "部门":
-            dept_start = r
-            break
         if label in by_label and len(row) > 1 and _text(row[1]) != "":
             _, attr, kind, note = by_label[label]
             try:
@@ -154,19 +171,55 @@ def settings_from_rows(rows: list[list], sheet: str = SETTINGS_SHEET) -> tuple[S
                 issues.append(Issue(CellRef(sheet, r + 1, 2), label, "setting-invalid", WARNING,
                                     f"设置“{label}”的值“{_text(row[1])}”无效:{exc}。已按默认值处理。"))
     settings = replace(Settings(), **values)
-    if dept_start is not None:
-        depts = []
-        for r in range(dept_start + 1, len(rows)):
-            row = list(rows[r]) + [None, None, None]
-            name = _text(row[0])
-            if not name:
-                continue
-            emails = tuple(e.strip() for e in _text(row[1]).replace(";", ";").replace(",", ";")
-                           .replace(",", ";").split(";") if e.strip())
-            for e in emails:
-                if "@" not in e:
-                    issues.append(Issue(CellRef(sheet, r + 1, 2), DEPT_HEADERS[1], "setting-email-invalid",
-                                        ERROR, f"部门“{name}”的邮箱“{e}”不是有效的邮箱地址,请改成 name@example.com 这样的格式。"))
-            depts.append(Department(name, tuple(e for e in emails if "@" in e), _text(row[2]) == "是"))
-        settings = replace(settings, departments=tuple(depts))
-    return settings, issues
+    block = {_text(rows[r][0]): (r, next((h for h in heads if h > r), len(rows))) for r in reversed(heads)}
+    factories = factory_table(rows, *block["厂家"], sheet, issues, _convert) if "厂家" in block else ()
+    depts = _department_table(rows, *block["部门"], sheet, issues) if "部门" in block else None
+    return _with_factories(settings, factories, depts, sheet, issues), issues
+
+
+def _department_table(rows, start: int, stop: int, sheet: str, issues) -> list[tuple[int, Department, str]]:
+    """(Excel row, Department, its 厂家 cell) of the departments table."""
+    out = []
+    for r in range(start + 1, stop):
+        row = list(rows[r]) + [None, None, None, None]
+        name = _text(row[0])
+        if not name:
+            continue
+        emails = tuple(e.strip() for e in _text(row[1]).replace(";", ";").replace(",", ";")
+                       .replace(",", ";").split(";") if e.strip())
+        for e in emails:
+            if "@" not in e:
+                issues.append(Issue(CellRef(sheet, r + 1, 2), DEPT_HEADERS[1], "setting-email-invalid",
+                                    ERROR, f"部门“{name}”的邮箱“{e}”不是有效的邮箱地址,请改成 name@example.com 这样的格式。"))
+        out.append((r + 1, Department(name, tuple(e for e in emails if "@" in e), _text(row[2]) == "是"),
+                    _text(row[3])))
+    return out
+
+
+def _with_factories(settings: Settings, factories, depts, sheet: str, issues) -> Settings:
+    """Settings with each department given to its factory (the 厂家 cell: a factory's name or
+    one of its brands). Without a 厂家 table the departments' 厂家 cells name the factories."""
+    if not factories and depts and len({f for _, _, f in depts if f}) > 1:
+        factories = tuple(Factory(name) for name in dict.fromkeys(f for _, _, f in depts if f))
+    if not factories:
+        return settings if depts is None else replace(settings, departments=tuple(d for _, d, _ in depts))
+    resolver, mine = Resolver(factories), {f.name: [] for f in factories}
+    for row, dept, cell in depts if depts is not None else ():
+        owner = (resolver.of(cell) if cell else None) if len(factories) > 1 else factories[0].name
+        if len(factories) == 1 and cell and not resolver.known(cell):
+            owner = None
+        if owner is None:
+            code = "setting-factory-unknown" if cell else "setting-department-factory-missing"
+            known = "、".join(f.name for f in factories)
+            issues.append(Issue(CellRef(sheet, row, 4), DEPT_HEADERS[3], code, ERROR,
+                                f"部门“{dept.name}”的厂家“{cell}”不在厂家表中(有:{known}),这一行不会收到反馈包。" if cell
+                                else f"设置了多个厂家,部门“{dept.name}”要填厂家({known}之一),否则不知道"
+                                     "该把哪个厂家的反馈包发给它。这一行不会收到反馈包。"))
+            continue
+        mine[owner].append(dept)
+    factories = tuple(replace(f, departments=tuple(mine[f.name]) if depts is not None else settings.departments)
+                      for f in factories)
+    if len(factories) == 1:
+        return settings.for_factory(factories[0], named=False)
+    # every factory's departments (each mails only through its factory: Loaded.for_factory)
+    return replace(settings, factories=factories, departments=tuple(d for f in factories for d in f.departments))

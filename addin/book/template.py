@@ -23,8 +23,9 @@ from addin.book.cells import text_units
 from addin.book.policy import (PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET, RATES_HEADERS,
                      RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy, params_rows,
                      promise_rows, rates_rows, warranty_rows)
+from addin.book.policy import FACTORY_COLUMN
 from addin.book.settings import Settings
-from addin.book.template_sheets import (CATEGORY_LIST_NAME, Styles, write_conf_sheet, write_help_sheet,
+from addin.book.template_sheets import (CATEGORY_LIST_NAME, FACTORY_LIST_NAME, Styles, write_conf_sheet, write_help_sheet,
                               write_settings_sheet, write_table_sheet, write_vocab_sheets)
 from addin.book.vocab import CAUSE_LIST_NAME, FAULT_LIST_NAME
 
@@ -40,7 +41,11 @@ PROPERTIES = {
     "comments": f"由 aftersales template 生成(xlsxwriter {xlsxwriter.__version__})",
     "created": datetime(2025, 1, 1),
 }
-LISTED = {"cause_class": (CAUSE_LIST_NAME, True), "diagnosed_fault": (FAULT_LIST_NAME, False)}
+LISTED = {"cause_class": (CAUSE_LIST_NAME, True), "diagnosed_fault": (FAULT_LIST_NAME, False),
+          "brand": (FACTORY_LIST_NAME, False)}
+# The blank template: the one factory of the keys and departments of 设置, and an empty 厂家 table
+# under them (说明 says how to add a second factory).
+TEMPLATE_SETTINGS = Settings()
 _KIND_HINTS = {
     DATE: "日期,如 2026-10-05(也可写 2026/10/5、2026年10月5日)",
     DATETIME: "日期和时间,如 2026-10-05 09:30",
@@ -49,7 +54,7 @@ _KIND_HINTS = {
 
 
 def build_template(path: Path | str, *, policy: Policy = Policy(),
-                   settings: Settings = Settings()) -> Path:
+                   settings: Settings = TEMPLATE_SETTINGS) -> Path:
     """Write the blank dealer workbook to `path` (atomically) and return the path."""
     return write_workbook(path, (), settings=settings, policy=policy)
 
@@ -129,7 +134,8 @@ def _validate(ws, col: int, c: Column, last: int, policy: Policy) -> None:
         name, strict = LISTED[c.field]
         rule = {"validate": "list", "source": f"={name}", "error_type": "stop" if strict else "information",
                 "error_title": c.header, "error_message": "请从下拉列表中选择" if strict else
-                "不在列表中的写法也可以保存;统计时按“故障代码”表的同义词归类"}
+                ("也可以填该厂家在设置表中列出的品牌" if c.field == "brand" else
+                 "不在列表中的写法也可以保存;统计时按“故障代码”表的同义词归类")}
         hint = hint or "从下拉列表中选择"
     elif c.kind in (MONEY, NUMBER):
         rule = {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": c.header,
@@ -176,6 +182,20 @@ def _policy_sheets(wb, styles: Styles, policy: Policy) -> None:
         (RATES_SHEET, RATES_HEADERS, rates_rows(policy), (10, 10, 12, 18, 14, 18)),
     )
     for name, headers, rows, widths in tables:
+        if policy.factories:        # the optional 厂家 column, when a factory has rows of its own
+            rows, headers, widths = [(*r, "") for r in rows] + factory_policy_rows(name, policy), \
+                (*headers, FACTORY_COLUMN), (*widths, 12)
         write_table_sheet(wb, styles, name, headers, rows, widths)
     wb.define_name(CATEGORY_LIST_NAME,
                    f"=OFFSET('{WARRANTY_SHEET}'!$A$2,0,0,MAX(1,COUNTA('{WARRANTY_SHEET}'!$A:$A)-1),1)")
+
+
+_ROWS_OF = {WARRANTY_SHEET: warranty_rows, PARAMS_SHEET: params_rows, PROMISE_SHEET: promise_rows,
+            RATES_SHEET: rates_rows}
+
+
+def factory_policy_rows(sheet: str, policy: Policy) -> list[tuple]:
+    """The rows of one policy sheet that a factory's own policy changes, its name in 厂家."""
+    generic = set(_ROWS_OF[sheet](policy))
+    return [(*row, name) for name, own in policy.factories
+            for row in _ROWS_OF[sheet](own) if row not in generic]

@@ -11,7 +11,8 @@ from addin.book.cells import write_value
 from addin.book.columns import CITY_TIERS, DATE, DATETIME, INT, MONEY, NUMBER, YES_NO
 from addin.book.vocab import (CAUSE_HEADERS, CAUSE_LIST_NAME, CAUSE_SHEET, FAULT_HEADERS, FAULT_LIST_NAME,
                               FAULT_SHEET, GROUPS, SALES_HEADERS, SALES_SHEET, class_rows, fault_rows)
-from addin.book.settings import SECURITIES, SETTINGS_SHEET, SETTLEMENT_MODELS, Settings, department_rows, settings_rows
+from addin.book.settings import (SECURITIES, SETTINGS_SHEET, SETTLEMENT_MODELS, Settings, department_rows,
+                                 factory_rows, key_rows)
 
 HELP_SHEET = "说明"
 CONF_SHEET = "xlwings.conf"
@@ -19,6 +20,8 @@ CONF_SHEET = "xlwings.conf"
 # would override the user's own config, so only keys with a value are written).
 CONF_ROWS = (("UDF Modules", "addin.excel.udfs"),)
 CATEGORY_LIST_NAME = "产品类型列表"   # workbook name over 三包政策!A2:A…; the 产品类型 dropdown
+FACTORY_LIST_NAME = "厂家列表"       # workbook name over 设置's 厂家 column; the 品牌 dropdown
+SPARE_FACTORY_ROWS = 4              # empty rows under the 厂家 table for the next factories
 PASSWORD_NOTE = ("SMTP 密码不要写在工作簿里。请存放在 Windows 凭据管理器(系统钥匙串),"
                  "或环境变量 AFTERSALES_SMTP_PASSWORD 中,详见“说明”页。")
 
@@ -92,7 +95,7 @@ def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:
     ws = wb.add_worksheet(SETTINGS_SHEET)
     for col, width in enumerate((18, 40, 62)):
         ws.set_column(col, col, width)
-    rows = settings_rows(settings)
+    rows = key_rows(settings)
     for r, row in enumerate(rows):
         fmt = styles.head if r == 0 else None
         for col, value in enumerate(row):
@@ -107,7 +110,7 @@ def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:
                                             "error_message": "请填 1 到 28 之间的整数"})
         elif label == "SMTP用户名":
             ws.write_comment(r, 1, PASSWORD_NOTE, {"x_scale": 2, "y_scale": 1.5, "author": "aftersales"})
-    start = len(rows) + 1
+    start = _factory_table(wb, ws, styles, len(rows) + 1, settings)
     depts = department_rows(settings)
     for i, row in enumerate(depts):
         for col, value in enumerate(row):
@@ -116,6 +119,23 @@ def write_settings_sheet(wb, styles: Styles, settings: Settings) -> None:
         "validate": "list", "source": list(YES_NO), "input_title": "可见客户完整信息",
         "input_message": "“是”:该部门的反馈包含客户姓名、电话和地址;“否”:这些信息打码后再发送"})
     ws.freeze_panes(1, 0)
+
+
+def _factory_table(wb, ws, styles: Styles, start: int, settings: Settings) -> int:
+    """The 厂家 table from 0-based row `start` (with spare rows for more factories, named
+    厂家列表 for the 品牌 dropdown); returns the row where the departments table starts."""
+    table = factory_rows(settings)
+    for i, row in enumerate(table):
+        for col, value in enumerate(row):
+            put(ws, start + i, col, value, styles.head if i == 0 else None)
+    last = start + len(table) - 1 + SPARE_FACTORY_ROWS
+    ws.data_validation(start + 1, 2, last, 2, {"validate": "list", "source": list(SETTLEMENT_MODELS),
+                                               "input_title": "结算方式", "input_message": "空着 = 用上面的“结算方式”"})
+    ws.write_comment(start, 0, "每个厂家一行:厂家名称、它的品牌(多个用逗号分隔)、结算方式等;空着的格子按上面的同名设置。"
+                     "只有一个厂家时这个表可以空着(按上面的设置和下面的部门),服务单的“品牌”列可不填;增加第二个厂家后,每张服务单都要填品牌,"
+                     "下面部门表的每一行也要填所属厂家。", {"x_scale": 3, "y_scale": 2, "author": "aftersales"})
+    wb.define_name(FACTORY_LIST_NAME, f"='{SETTINGS_SHEET}'!$A${start + 2}:$A${last + 1}")
+    return last + 2
 
 
 def _list_name(wb, name: str, sheet: str, col: str) -> None:

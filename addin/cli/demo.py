@@ -21,11 +21,11 @@ def _step(title: str) -> None:
 
 
 def build_demo_workbook(out: Path, month: str) -> Path:
-    from addin.demo.data import demo_orders
+    from addin.demo.data import DEMO_POLICY, demo_orders
     from addin.book.template import write_workbook
 
     demo = demo_orders(month)
-    path = write_workbook(out / "demo.xlsx", demo.orders, demo.settings, sales=demo.sales)
+    path = write_workbook(out / "demo.xlsx", demo.orders, demo.settings, DEMO_POLICY, sales=demo.sales)
     click.echo(f"示例工作簿:{path}({len(demo.orders)} 张服务单,{demo.first_day} 至 {demo.last_day},"
                f"其中故意留了 {len(demo.mistakes)} 处常见录入错误)")
     return path
@@ -42,13 +42,13 @@ def run_check(path: Path):
 
 
 def run_fees(wb, month: str, annotated: Path):
-    from addin.cli.fees import summary_lines
+    from addin.cli.fees import factory_summary_lines
     from addin.rules.fees import compute, month_mask
     from addin.book.patch import write_copy
     from addin.rules.results import result_patch
 
     result = compute(wb)
-    for line in summary_lines(result[month_mask(result, month)], wb.settings, month, result):
+    for line in factory_summary_lines(wb, result[month_mask(result, month)], month, result):
         click.echo(line)
     write_copy(result_patch(wb, result), wb.path, annotated)
     click.echo(f"标注副本(问题单元格标色、计算列已填):{annotated}")
@@ -56,23 +56,26 @@ def run_fees(wb, month: str, annotated: Path):
 
 
 def run_report(wb, month: str, fees):
-    from addin.report.packs import build_month
+    """The month's reports, one per factory (the demo has two): {factory name: its packs}."""
+    from addin.report.packs import build_factories
 
-    report = build_month(wb, month, fees=fees)
-    click.echo(f"月报文件夹:{report.folder}")
-    click.echo(f"  统计表:{report.stats_path.name}")
-    for pack in report.packs:
-        click.echo(f"  {pack.department.name}:{pack.xlsx_path.name}({len(pack.item_ids)} 个反馈事项)")
-    return report
+    reports = build_factories(wb, month, fees=fees)
+    for report in reports:
+        who = f"【{report.summary.factory}】" if report.summary.factory else ""
+        click.echo(f"{who}月报文件夹:{report.folder}")
+        click.echo(f"  统计表:{report.stats_path.name}")
+        for pack in report.packs:
+            click.echo(f"  {pack.department.name}:{pack.xlsx_path.name}({len(pack.item_ids)} 个反馈事项)")
+    return reports[0].packs if len(reports) == 1 else {r.summary.factory: r.packs for r in reports}
 
 
-def run_send(wb, month: str, report) -> None:
+def run_send(wb, month: str, packs) -> None:
     from addin.mail.outbox import legacy_ledger_path
     from addin.mail.sending import send_workbook_month
 
     # the demo's dealer is made up: its sends are recorded beside the demo workbook, never in
     # the user's shared ledger (a real dealer's record must not mix with it)
-    _, lines = send_workbook_month(wb, month, packs=report.packs, ledger_file=legacy_ledger_path(wb.path))
+    _, lines = send_workbook_month(wb, month, packs=packs, ledger_file=legacy_ledger_path(wb.path))
     for line in lines:
         click.echo(line)
 
@@ -104,9 +107,9 @@ def command(out: Path, month: str | None) -> None:
         _step(f"3. 三包判定与费用({month})")
         fees = run_fees(wb, month, out / "demo_标注.xlsx")
         _step(f"4. 月报与部门反馈包({month})")
-        report = run_report(wb, month, fees)
+        packs = run_report(wb, month, fees)
         _step("5. 发送反馈包")
-        run_send(wb, month, report)
+        run_send(wb, month, packs)
     except (WorkbookError, ReportError, MailError) as error:
         fail(error.code, error.message, 2)
     click.secho(f"\n完成。所有文件在:{out.resolve()}", bold=True)

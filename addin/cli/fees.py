@@ -103,6 +103,26 @@ def summary_lines(result: pd.DataFrame, settings, month: str | None = None, full
     return lines
 
 
+def factory_summary_lines(wb, result: pd.DataFrame, month: str | None, full: pd.DataFrame | None = None) -> list[str]:
+    """summary_lines for the dealer's single factory, or per factory (its claim, its 包干
+    comparison) under a 【factory】 heading each when 设置 lists several."""
+    pairs = wb.by_factory()
+    if len(pairs) == 1:
+        return summary_lines(result, wb.settings, month, full)
+    lines = []
+    for factory, own in pairs:
+        rows = own.orders.frame.index
+        mine, whole = (None if r is None else _rows_of(r, rows) for r in (result, full))
+        lines += [f"【{factory.name}】", *summary_lines(mine, own.settings, month, whole)]
+    return lines
+
+
+def _rows_of(result: pd.DataFrame, rows) -> pd.DataFrame:
+    part = result[result.index.isin(rows)]
+    part.attrs = {"reported_at": result.attrs["reported_at"].reindex(part.index)} if "reported_at" in result.attrs else {}
+    return part
+
+
 def _cells(row, r) -> list[str]:
     """The table's cells of one order: row, number, verdict, until, money ×4, hours, late."""
     verdict = "无法计算" if not r.computable else ("保内" if r.in_warranty else "保外")
@@ -203,7 +223,7 @@ def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | N
         click.echo()
     else:
         print_table(result, limit, explain)
-        for line in summary_lines(result, wb.settings, month, full):
+        for line in factory_summary_lines(wb, result, month, full):
             click.echo(line)
         if annotate:
             click.echo(f"已填好计算列的副本已保存:{annotate}")

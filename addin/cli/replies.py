@@ -65,4 +65,4 @@ def status_command(workbook: Path, show_all: bool) -> None:
     click.echo(f"共 {len(items)} 条反馈事项,已回复 {sum(i.answered for i in items)} 条,"
                f"{'未回复' if show_all else '逾期未回复'} {len(open_items)} 条。")
     for i in open_items:
-        click.echo(f"{i.id}  {i.department}  期限 {i.due.isoformat()}  {i.text}")
+        click.echo(f"{i.id}  {i.who}  期限 {i.due.isoformat()}  {i.text}")

@@ -48,6 +48,8 @@ def _check_month(month: str, force: bool) -> str:
                help="发送某月的部门反馈包:每个部门一封,已发送过的不再发送。\n\n"
                     "没有配置SMTP服务器时,邮件写成 .eml 文件放到工作簿旁的“发件箱”文件夹。"
                     "没有服务单的月份不发送;没有反馈事项的部门不发送(设置“无事项时也发送”为“是”时发简短通知)。\n\n"
+                    "设置表中有多个厂家时,每个厂家的反馈包只发给该厂家的部门(邮件主题带厂家名称),"
+                    "--department 指每个厂家的同名部门。\n\n"
                     "每次发送记在本机用户数据文件夹里的“邮件发送记录.sqlite”(输出的最后一行写明位置):"
                     "工作簿另存、复制、改名后也不会重复发送。\n\n"
                     "例:aftersales send 服务单.xlsx --month 2026-10 --dry-run")
@@ -75,7 +77,7 @@ def send_command(workbook: Path, month: str, dry_run: bool, force: bool, departm
 @click.command(cls=Command, exit_codes={0: "完成(也包括没有到期的月份、另一个发送任务正在运行)",
                                         1: "有失败或待确认", 2: "工作簿无法读取"},
                help="发送所有已到发送日、尚未发送的月份(补发电脑关机期间错过的月份)。\n\n"
-                    "可以每小时运行:已发送的不会重发,两个同时运行时只有一个发送。"
+                    "可以每小时运行:已发送的不会重发,两个同时运行时只有一个发送。有多个厂家时逐个厂家发送。"
                     "有内容时把结果追加到工作簿旁的“<工作簿名>_自动发送日志.txt”。\n\n"
                     "例:aftersales send-due 服务单.xlsx\n\n"
                     "例:aftersales send-due 服务单.xlsx --today 2026-11-05 --dry-run(看那天会发送什么)")

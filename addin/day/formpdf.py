@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from addin.book.factories import Resolver
 from addin.book.columns import RATINGS
 from addin.book.files import atomic_path
 from addin.day.form import COPIES, FEE_LINES, OrderForm, clean
@@ -159,7 +160,9 @@ class _Page:
         self.y += 2 * ROW_H
         note = self.form.fee_note
         if self.copy == COPIES[2] and self.form.claim:
-            note += f";厂家结算金额 {self.form.claim} 元"
+            factory = Resolver(self.settings.factory_list()).lookup(self.form.fields.get("brand", "")) \
+                if self.settings.several_factories else None
+            note += f";{'向' + factory + '结算' if factory else '厂家结算金额'} {self.form.claim} 元"
         self.note_row("收费说明", note, ROW_H)
 
     def note_row(self, label: str, text: str, min_h: float, top=False) -> None:

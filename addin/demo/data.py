@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import calendar
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from datetime import date, datetime, timedelta
 
 from addin.demo import catalog as C
@@ -20,12 +21,32 @@ from addin.demo.mistakes import Mistake, inject  # noqa: F401 (Mistake: part of 
 from addin.book.columns import FIELDS, ONSITE_TYPES
 from addin.book.months import add_months, first_day, last_closed, last_day, month_of, parse_month, shift_day
 from addin.book.policy import Policy
+from addin.book.factories import Department, Factory
 from addin.book.settings import Settings
 
 DEFAULT_SEED = 2026
+# Three brands of two factories: TCL's TVs (per-order claims), and 海信 air conditioners and
+# small appliances with 容声 fridges and washers, both 海信集团's (包干, its own departments and a
+# shorter reply deadline; its 空调 repairs are paid at its own rate, DEMO_POLICY).
+BRAND_OF = {"电视": "TCL", "冰箱": "容声", "洗衣机": "容声", "空调": "海信", "热水器": "海信", "微波炉": "海信"}
+DEMO_FACTORIES = (
+    Factory("TCL", ("TCL",), departments=(
+        Department("质量部", ("tcl-quality@example.com",)), Department("研发部", ("tcl-rd@example.com",)),
+        Department("生产部", ("tcl-production@example.com",)),
+        Department("售后服务部", ("tcl-service@example.com",), True))),
+    Factory("海信集团", ("海信", "容声"), settlement_model="包干", lump_sum_rate=Decimal("0.015"),
+            annual_sales=Decimal("2400000"), reply_days=20, departments=(
+                Department("质量部", ("hisense-quality@example.com",)),
+                Department("研发部", ("hisense-rd@example.com",)),
+                Department("售后服务部", ("hisense-service@example.com",), True))),
+)
 DEMO_SETTINGS = Settings(dealer_name="青禾县惠民家电商行", service_point="青禾县城关镇人民路服务网点",
                          default_tier="县城", dealer_address="青禾县城关镇人民路88号",
-                         service_phone="0739-5123000")
+                         service_phone="0739-5123000", factories=DEMO_FACTORIES,
+                         departments=tuple(d for f in DEMO_FACTORIES for d in f.departments))
+DEMO_POLICY = Policy(factories=(("海信集团", replace(Policy(), factory_rates=tuple(
+    replace(r, labour=Decimal(120)) if (r.category, r.service_type) == ("空调", "维修") else r
+    for r in Policy().factory_rates))),))
 
 
 @dataclass(frozen=True)
@@ -59,6 +80,8 @@ def demo_orders(end_month: date | str | None = None, seed: int = DEFAULT_SEED,
     orders = [gen.order(when) for when in gen.report_times()]
     protected = gen.repeat_units(orders) + gen.midnight_visit(orders) + gen.patterns(orders) + gen.standby_units(orders)
     orders.sort(key=lambda o: (o["reported_at"], o["serial"] or ""))
+    for o in orders:
+        o["brand"] = BRAND_OF.get(o["category"])
     counts: dict[str, int] = {}
     for o in orders:
         ym = o["reported_at"].strftime("%Y%m")

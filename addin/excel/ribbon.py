@@ -159,18 +159,19 @@ def today(book=None) -> str:
 
 
 def report(book=None, month: str | None = None) -> str:
-    """生成月报: last month's statistics workbook and department packs beside the workbook,
-    and the month's report sheet in this workbook."""
+    """生成月报: last month's statistics workbook and department packs beside the workbook (one
+    set per factory when 设置 lists several), and the month's report sheet(s) in this workbook."""
     def action(book):
-        from addin.report.packs import build_month, report_patch_rows, report_sheet_name
+        from addin.report.packs import build_factories, report_patch_rows, report_sheet_name
         reader, wb = _load(book)
         _saved_path(reader)
-        result = build_month(wb, month or last_closed(), None)
+        results = build_factories(wb, month or last_closed(), None)
         patch = check_patch(wb.orders.sheet, wb.orders.header_row, wb.issues)
-        patch.sheets[report_sheet_name(result)] = SheetContent(report_patch_rows(result))
+        for result in results:
+            patch.sheets[report_sheet_name(result)] = SheetContent(report_patch_rows(result))
         apply_patch(book, patch, reader)
-        return (f"已生成{result.summary.label}月报:统计表和 {len(result.packs)} 个部门反馈包在 {result.folder};"
-                f"本工作簿新增“{report_sheet_name(result)}”表。")
+        return ";".join(f"已生成{r.summary.factory}{r.summary.label}月报:统计表和 {len(r.packs)} 个部门反馈包在 "
+                        f"{r.folder};本工作簿新增“{report_sheet_name(r)}”表" for r in results) + "。"
     return _run(book, action)
 
 
@@ -181,10 +182,18 @@ def send(book=None) -> str:
         from addin.rules.loader import load_workbook
         path = _saved_path(ExcelRows(book))
         outcome = send_due(load_workbook(path), path)
+        said = _per_factory(outcome.lines)
         if not outcome.ok:
-            raise WorkbookError("send-failed", outcome.lines[-1])
-        return f"发送反馈(按已保存的工作簿):{outcome.lines[-1]}"
+            raise WorkbookError("send-failed", said)
+        return f"发送反馈(按已保存的工作簿):{said}"
     return _run(book, action)
+
+
+def _per_factory(lines: list[str]) -> str:
+    """The outcome's last line, or with several factories each 【factory】 heading with its lines."""
+    if not any(line.startswith("【") for line in lines):
+        return lines[-1]
+    return "\n".join(line for line in lines if not line.startswith("发送记录"))
 
 
 def import_replies(book=None) -> str:

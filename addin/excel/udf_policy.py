@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from addin.excel.livebook import ExcelRows
+from addin.book.factories import Resolver
 from addin.book.policy import Policy
 from addin.book.policy_sheet import load_policy
 from addin.book.settings import SETTINGS_SHEET, Settings, settings_from_rows
@@ -53,9 +54,9 @@ def read_rules(book) -> Rules:
     cannot be used: the tables could not be read, or a policy cell is an error."""
     try:
         reader = ExcelRows(book)
-        policy, issues = load_policy(reader.rows)
         rows = reader.rows(SETTINGS_SHEET)
         settings = settings_from_rows(rows)[0] if rows is not None else Settings()
+        policy, issues = load_policy(reader.rows, settings.factories)
     except Exception as exc:  # noqa: BLE001 - a cell shows a reason, never a Python error
         return Rules(problem=f"无法读取本工作簿的政策表({type(exc).__name__}),请点“校验”查看")
     bad = [i for i in issues if i.code in UNUSABLE]
@@ -65,6 +66,22 @@ def read_rules(book) -> Rules:
         more = f"等{len(bad)}处" if len(bad) > 1 else ""
         return Rules(policy, settings, f"政策表“{first.where.sheet}”{where}{more}有错误,请先改正后再算(点“校验”查看)")
     return Rules(policy, settings)
+
+
+def for_brand(rules: Rules, brand) -> Rules:
+    """The rules of one brand's factory (its policy rows and settlement): a worksheet function's
+    optional last argument 品牌. Blank, or a dealer with a single factory: the rules as they are
+    (with several factories: the rows without a 厂家). A brand no factory lists raises ValueError
+    (shown in the cell)."""
+    text = "" if brand is None else str(brand).strip()
+    factories = rules.settings.factory_list()
+    if not text or len(factories) <= 1:
+        return rules
+    name = Resolver(factories).lookup(text)
+    if name is None:
+        raise ValueError(f"品牌“{text}”不在设置表的厂家表中(有:{'、'.join(Resolver(factories).choices())})")
+    factory = next(f for f in factories if f.name == name)
+    return replace(rules, policy=rules.policy.for_factory(name), settings=rules.settings.for_factory(factory))
 
 
 class RulesCache:

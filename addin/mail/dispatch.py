@@ -102,7 +102,7 @@ def deliver_smtp(steps: list[Step], ledger: Ledger, config: SmtpConfig, *, deale
     """Send every step with something to send over one SMTP connection, recording as we go."""
     todo = []
     for step in (s for s in steps if s.send):
-        msg_id, subject = new_message_id(config.sender, month), subject_for(dealer, month, step.name)
+        msg_id, subject = new_message_id(config.sender, month), subject_for(dealer, month, step.name, _factory(step))
         msg = build_message(step.pack, dealer=dealer, month=month, sender=config.sender,
                             recipients=step.to, message_id=msg_id)
         todo.append((step, _intent(step, msg_id, subject, month, SMTP, config.where, force), message_bytes(msg)))
@@ -150,9 +150,16 @@ def record_delivery(ledger: Ledger, message_id: str, d: Delivery) -> None:
         ledger.mark(message_id, [address], FAILED, reason)
 
 
-def eml_path(folder: Path, month: str, department: str, force: bool) -> Path:
-    """`<month>_<department>.eml` in `folder` (names made safe: they come from the workbook)."""
-    stem = f"{safe_component(month, '月份')}_{safe_component(department, '部门')}"
+def _factory(step: Step) -> str:
+    """The factory the step's pack is for ('' for a dealer with a single factory)."""
+    return getattr(step.pack, "factory", "")
+
+
+def eml_path(folder: Path, month: str, department: str, force: bool, factory: str = "") -> Path:
+    """`<month>_<department>.eml` (with several factories `<month>_<factory>_<department>.eml`) in
+    `folder` (names made safe: they come from the workbook)."""
+    own = f"{safe_component(factory, '厂家')}_" if factory else ""
+    stem = f"{safe_component(month, '月份')}_{own}{safe_component(department, '部门')}"
     path = folder / f"{stem}.eml"
     n = 2
     while force and path.exists():
@@ -166,8 +173,8 @@ def deliver_eml(steps: list[Step], ledger: Ledger, folder: Path, *, dealer: str,
     """Write each message as an .eml file (no server configured): Outlook opens it as a draft."""
     outcomes = []
     for step in (s for s in steps if s.send):
-        msg_id, subject = new_message_id(sender, month), subject_for(dealer, month, step.name)
-        path = eml_path(folder, month, step.name, force)
+        msg_id, subject = new_message_id(sender, month), subject_for(dealer, month, step.name, _factory(step))
+        path = eml_path(folder, month, step.name, force, _factory(step))
         msg = build_message(step.pack, dealer=dealer, month=month, sender=sender, recipients=step.to,
                             message_id=msg_id, eml=True)
         ledger.record_intent(_intent(step, msg_id, subject, month, EML, str(path), force))

@@ -133,8 +133,9 @@ def one_line(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+", " ", str(text)).strip()
 
 
-def subject_for(dealer: str, month: str, department: str) -> str:
-    return one_line(f"{dealer} {month_label(month)}售后反馈包 · {department}")
+def subject_for(dealer: str, month: str, department: str, factory: str = "") -> str:
+    """The subject; with several factories it names the factory the pack is for."""
+    return one_line(f"{dealer} {month_label(month)}售后反馈包 · {factory + ' ' if factory else ''}{department}")
 
 
 def pack_hash(pack, subject: str) -> str:
@@ -186,9 +187,10 @@ def build_message(pack, *, dealer: str, month: str, sender: str, recipients, mes
     dept = pack.department.name
     name = Path(pack.xlsx_path).name
     msg = EmailMessage(policy=POLICY)
-    msg["Subject"] = subject_for(dealer, month, dept)
+    factory = getattr(pack, "factory", "")
+    msg["Subject"] = subject_for(dealer, month, dept, factory)
     msg["From"] = Address(one_line(dealer), addr_spec=sender)
-    msg["To"] = [Address(one_line(dept), addr_spec=r) for r in recipients]
+    msg["To"] = [Address(one_line(f"{factory} {dept}" if factory else dept), addr_spec=r) for r in recipients]
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = message_id
     msg["X-Aftersales-Month"] = month

@@ -5,7 +5,8 @@ record and a month is mailed once whatever the workbook is called.
 
 A row is keyed by what the mail is: dealer, factory ('' = the dealer's single factory; the
 column is there for dealers with several), month, department, recipient (and channel). A
-`Ledger` works for one (dealer, factory). The per-workbook ledger older versions kept beside
+`Ledger` works for one (dealer, factory); `inherit` hands a single factory's rows to the factory
+that now has those addresses when a dealer sets up several. The per-workbook ledger older versions kept beside
 the workbook (`<stem>_邮件发送记录.sqlite`) is adopted on open (`adopt`): its rows are copied
 in once, so a month recorded there is never sent again.
 
@@ -145,8 +146,9 @@ class Ledger:
             raise ledger_error(error, self.path, LABEL) from None
 
     def adopt(self, legacy: Path | str) -> int:
-        """Copy in, once, the rows of an older per-workbook ledger (as this dealer's and
-        factory's); returns how many rows were new. A missing file adopts nothing."""
+        """Copy in, once, the rows of an older per-workbook ledger (as this dealer's; a row keeps
+        the factory it names, others are the single factory's); returns how many rows were new.
+        A missing file adopts nothing."""
         legacy = Path(legacy)
         if not legacy.is_file() or legacy.resolve() == self.path.resolve():
             return 0
@@ -155,14 +157,30 @@ class Ledger:
         except sqlite3.Error as error:
             raise ledger_error(error, legacy, LABEL) from None
         try:
+            # rows that name their factory keep it (a dealer with several); older rows are the
+            # single factory's ('' — `inherit` gives them to the factory that has their address)
+            has_factory = "factory" in {r[1] for r in self.db.execute("PRAGMA legacy.table_info(outbox)")}
+            factory = "CASE WHEN factory <> '' THEN factory ELSE ? END" if has_factory else "?"
             with self.db:
                 return self.db.execute(
-                    f"INSERT OR IGNORE INTO outbox (dealer, factory, {COPIED}) SELECT ?, ?, {COPIED} FROM legacy.outbox",
-                    (self.dealer, self.factory)).rowcount
+                    f"INSERT OR IGNORE INTO outbox (dealer, factory, {COPIED}) SELECT ?, {factory}, {COPIED} "
+                    "FROM legacy.outbox", (self.dealer, "")).rowcount
         except sqlite3.Error as error:
             raise ledger_error(error, legacy, LABEL) from None
         finally:
             self.db.execute("DETACH DATABASE legacy")
+
+    def inherit(self, recipients) -> int:
+        """When a dealer with one factory adds more: the rows the single factory ('' key) sent to
+        these recipients (this factory's department addresses) become this factory's, so no month
+        goes to them again. Returns how many rows moved; nothing for the '' key itself."""
+        recipients = sorted(set(recipients))
+        if not self.factory or not recipients:
+            return 0
+        with self.db:
+            return self.db.execute(
+                f"UPDATE outbox SET factory=? WHERE dealer=? AND factory='' AND recipient IN "
+                f"({','.join('?' * len(recipients))})", (self.factory, self.dealer, *recipients)).rowcount
 
     def close(self) -> None:
         self.db.close()

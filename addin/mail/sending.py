@@ -15,6 +15,7 @@ from pathlib import Path
 
 from addin import clock
 
+from addin.book.files import safe_component
 from addin.mail.dispatch import EML, MonthResult, send_month
 from addin.mail.due import due_months, order_months
 from addin.book.months import month_label
@@ -68,8 +69,9 @@ def packs_builder(wb, month: str, packs=None, scratch: Path | None = None):
         try:
             if scratch is None:
                 return build_month(wb, month, None).packs
-            return build_month(wb, month, scratch / "reports" / month,
-                               ledger_file=scratch_copy(replies_ledger(wb.path), scratch)).packs
+            own = getattr(wb.settings, "factory", "")
+            folder = scratch / "reports" / month / (safe_component(own, "厂家") if own else "")
+            return build_month(wb, month, folder, ledger_file=scratch_copy(replies_ledger(wb.path), scratch)).packs
         except ReportError as error:
             raise MailError(error.code, error.message) from None
     return build
@@ -120,7 +122,8 @@ def describe(result: MonthResult, dealer: str) -> list[str]:
                          f"(已收到)或 --unknown resend(未收到,重发)")
         if result.dry_run and step.send and step.pack is not None:
             xlsx = Path(step.pack.xlsx_path)
-            lines.append(f"  {name} → {_addresses(step.send)};主题“{subject_for(dealer, result.month, name)}”;"
+            subject = subject_for(dealer, result.month, name, getattr(step.pack, "factory", ""))
+            lines.append(f"  {name} → {_addresses(step.send)};主题“{subject}”;"
                          f"附件 {xlsx.name}({max(1, xlsx.stat().st_size // 1024)} KB),图表 {len(step.pack.images)} 张")
         if name in outcomes:
             lines += _outcome_lines(outcomes[name])
@@ -166,12 +169,15 @@ def locked(settings, workbook: Path, scratch: Path | None, action, ledger_file: 
     Raises LockBusy, outbox.LedgerError."""
     path = ledger_file or shared_ledger_path()
     try:
+        addresses = [e for d in settings.departments for e in d.emails]
         if scratch is not None:
             with Ledger(scratch_copy(path, scratch), settings.dealer_name, factory_of(settings)) as ledger:
                 ledger.adopt(legacy_ledger_path(workbook))      # so the plan knows what was sent
+                ledger.inherit(addresses)
                 return action(ledger)
         with run_lock(path), Ledger(path, settings.dealer_name, factory_of(settings)) as ledger:
             ledger.adopt(legacy_ledger_path(workbook))
+            ledger.inherit(addresses)
             ledger.recover()
             return action(ledger)
     except sqlite3.Error as error:
@@ -227,20 +233,65 @@ class DueOutcome:
 
 def send_due(wb, workbook: Path, today: date | None = None, dry_run: bool = False) -> DueOutcome:
     """Send every closed month of a loaded workbook whose send day has come and that is not yet
-    delivered (`aftersales send-due` and the 发送反馈 button). Appends what it did to the log
-    beside the workbook; MailError and a corrupt or locked ledger become a line of the outcome,
-    never an exception."""
-    try:
-        lines, ok, acted = _send_due_months(wb, Path(workbook), today or clock.today(), dry_run)
-    except (MailError, outbox.LedgerError) as error:
-        lines, ok, acted = [f"错误[{error.code}]:{error.message}"], False, True
-    except LockBusy:
-        return DueOutcome(["另一个发送任务正在运行,本次不发送。"], True, busy=True)
+    delivered (`aftersales send-due` and the 发送反馈 button), for every factory (each its own
+    orders, departments and ledger key; the lines say which factory). Appends what it did to the
+    log beside the workbook; MailError and a corrupt or locked ledger become a line of the
+    outcome, never an exception."""
+    pairs = _factories(wb)
+    lines, ok, acted = [], True, False
+    for factory, own in pairs:
+        try:
+            more, good, did = _send_due_months(own, Path(workbook), today or clock.today(), dry_run)
+        except (MailError, outbox.LedgerError) as error:
+            more, good, did = [f"错误[{error.code}]:{error.message}"], False, True
+        except LockBusy:
+            if lines and not dry_run:
+                append_log(workbook, lines)
+            return DueOutcome(lines + ["另一个发送任务正在运行,本次不发送。"], True, busy=True)
+        lines += _headed(factory, more, len(pairs) > 1 and did)
+        ok, acted = ok and good, acted or did
     if not acted:
         return DueOutcome(["没有到期未发送的月份。"], ok)
+    lines = _once(lines)
     if not dry_run:
         append_log(workbook, lines)
     return DueOutcome(lines, ok)
+
+
+def _factories(wb) -> list[tuple]:
+    """(factory, the workbook as that factory sees it) — [(None, wb)] for anything without factories."""
+    return wb.by_factory() if hasattr(wb, "by_factory") else [(None, wb)]
+
+
+def _headed(factory, lines: list[str], named: bool) -> list[str]:
+    return [f"【{factory.name}】", *lines] if named and lines else lines
+
+
+def _once(lines: list[str]) -> list[str]:
+    """The lines without a repeated reminder or ledger line (said once for all factories)."""
+    seen, out = set(), []
+    for line in lines:
+        if line.startswith(("提醒:", "发送记录:")):
+            if line in seen:
+                continue
+            seen.add(line)
+        out.append(line)
+    return out
+
+
+@dataclass(frozen=True)
+class FactoriesResult:
+    """send_workbook_month for several factories: one MonthResult per factory."""
+
+    results: tuple
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def pending(self) -> bool:
+        return any(r.pending for r in self.results)
 
 
 def append_log(workbook: Path, lines: list[str]) -> None:
@@ -252,10 +303,29 @@ def append_log(workbook: Path, lines: list[str]) -> None:
 def send_workbook_month(wb, month: str, *, packs=None, force: bool = False, only: tuple[str, ...] = (),
                         unknown: str = "", dry_run: bool = False,
                         ledger_file: Path | None = None) -> tuple[MonthResult, list[str]]:
-    """Send (or plan) one month of a loaded workbook: (result, Chinese lines to show).
+    """Send (or plan) one month of a loaded workbook: (result, Chinese lines to show); with
+    several factories each factory's packs go to its own departments ((FactoriesResult, lines
+    under a 【factory】 heading each); `packs`: {factory name: its packs}).
     `ledger_file`: a ledger of its own instead of the shared one (the demo's made-up dealer).
     Raises MailError (configuration, packs), outbox.LockBusy (another run is sending) and
     outbox.LedgerError (the ledger is corrupt or locked)."""
+    pairs = _factories(wb)
+    if len(pairs) == 1:
+        return _send_month_of(wb, month, packs=packs, force=force, only=only, unknown=unknown, dry_run=dry_run,
+                              ledger_file=ledger_file)
+    results, lines = [], []
+    for factory, own in pairs:
+        mine = packs.get(factory.name) if isinstance(packs, dict) else None
+        result, more = _send_month_of(own, month, packs=mine, force=force, only=only, unknown=unknown,
+                                      dry_run=dry_run, ledger_file=ledger_file)
+        results.append(result)
+        lines += _headed(factory, more, True)
+    return FactoriesResult(tuple(results)), _once(lines)
+
+
+def _send_month_of(wb, month: str, *, packs, force: bool, only: tuple[str, ...], unknown: str, dry_run: bool,
+                   ledger_file: Path | None) -> tuple[MonthResult, list[str]]:
+    """send_workbook_month for one factory's workbook (or a dealer's single factory)."""
     config, note = config_for(wb.settings, dry_run)
     reminder = [f"提醒:{note}"] if note else []
     if month not in order_months(wb.orders.frame):

@@ -9,6 +9,7 @@ registered in the reply ledger; earlier items past due without an answer are lis
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class DeptPack:
     item_ids: list[str]
     subject: str = ""
     carried_ids: list[str] = field(default_factory=list)
+    factory: str = ""            # the factory it is for, with several factories (names the mail)
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,9 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
     images, sections = _mail_sections(tables, sheets, role, dept, tmp, final)
     orders = summary.orders if role == "service" else summary.orders[summary.orders["is_failure"]]
     shown = mask_frame(orders, dept.full_customer_data)
-    name = f"{summary.label}_售后反馈_{_safe(dept.name)}.xlsx"
-    title = f"{summary.label}售后反馈 — {dept.name}"
+    own = summary.factory
+    name = f"{summary.label}_售后反馈_{safe_component(own, '厂家') + '_' if own else ''}{_safe(dept.name)}.xlsx"
+    title = f"{summary.label}售后反馈 — {own + ' ' if own else ''}{dept.name}"
     write_pack(tmp / name, title=title, tables=tables, orders_728=table_728(orders, shown["customer"]),
                marked={i for i, bad in enumerate(orders["has_error"]) if bad},
                settlement=settlement_table(shown) if role == "service" else None,
@@ -148,7 +151,7 @@ def _dept_pack(env, wb, summary, dept: Department, tmp: Path, final: Path, ledge
                       else "客户姓名已脱敏;客户电话、地址不随本反馈包发送。"),
         sent_on=send_date(month, settings.send_day).isoformat())
     images = images if (found or carried) else {}          # the short mail shows no chart
-    return DeptPack(dept, final / name, html, images, ids, title, [c.id for c in carried])
+    return DeptPack(dept, final / name, html, images, ids, title, [c.id for c in carried], own)
 
 
 def replies_table(ledger: Ledger, month: str, settings) -> Table:
@@ -176,6 +179,13 @@ def private_summary(summary: MonthSummary, wb) -> MonthSummary:
                    repeat_orders=repeat_orders)
 
 
+def default_folder(wb, month: str) -> Path:
+    """`<workbook folder>/reports/<YYYY-MM>/`, and `<factory>/` in it for one of several factories."""
+    folder = Path(wb.path).parent / "reports" / month
+    own = getattr(wb.settings, "factory", "")
+    return folder / safe_component(own, "厂家") if own else folder
+
+
 def build_month(wb, month: str, out_dir: Path | None = None, fees=None, ledger_file: Path | None = None) -> MonthReport:
     """Build the month's statistics workbook and department packs (see module docstring).
     `fees`: the result of fees.compute(wb) when the caller already has it (else computed);
@@ -183,13 +193,14 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None, ledger_f
     from addin.rules.fees import compute
     month = parse_month(month)
     fees = compute(wb) if fees is None else fees
-    folder = Path(out_dir) if out_dir is not None else Path(wb.path).parent / "reports" / month
+    folder = Path(out_dir) if out_dir is not None else default_folder(wb, month)
     _check_folder(folder, Path(wb.path) if wb.path else None)
     summary = summarize(wb.orders.frame, fees, month, policy=wb.policy, settings=wb.settings,
                         issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet,
                         vocab=getattr(wb, "vocab", None))
-    ledger = Ledger(ledger_file or ledger_path(wb.path))
-    summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)})
+    ledger = Ledger(ledger_file or ledger_path(wb.path), wb.settings.factory)
+    summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)},
+                      factory=wb.settings.factory)
     env = _environment()
     with atomic_dir(folder) as tmp:
         (tmp / MARKER).write_text(month, encoding="utf-8")
@@ -200,8 +211,25 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None, ledger_f
     return MonthReport(month, folder, folder / stats.name, packs, summary)
 
 
+def build_factories(wb, month: str, out_dir: Path | None = None, fees=None,
+                    ledger_file: Path | None = None) -> list[MonthReport]:
+    """build_month for every factory of the workbook, each on its own orders only (Loaded.
+    for_factory): a single factory → [the report build_month always made]; several → one folder
+    per factory (`<out_dir>/<factory>/`, default `reports/<YYYY-MM>/<factory>/`), its files
+    named after it."""
+    pairs = wb.by_factory()
+    if len(pairs) == 1:
+        return [build_month(wb, month, out_dir, fees, ledger_file)]
+    return [build_month(own, month, None if out_dir is None else Path(out_dir) / safe_component(f.name, "厂家"),
+                        None if fees is None else fees.loc[own.orders.frame.index], ledger_file)
+            for f, own in pairs]
+
+
 def report_sheet_name(report: MonthReport) -> str:
-    return f"{report.summary.label}统计"
+    """The live workbook's sheet for the month (31 characters at most, as Excel allows)."""
+    own = report.summary.factory
+    part = re.sub(r"[\[\]]", "_", safe_component(own, "厂家"))[:18] if own else ""   # Excel refuses [ ] too
+    return f"{report.summary.label}{part}统计"
 
 
 def report_patch_rows(report: MonthReport) -> list[list]:

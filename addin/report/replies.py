@@ -2,8 +2,11 @@
 the workbook, `<workbook stem>_改进回复跟踪.sqlite`).
 
 - `Ledger.register(month, items)` gives each item a readable, stable ID such as
-  2026-10-RD-003: the same (month, department, kind, key) always gets the same ID; items
+  2026-10-RD-003: the same (factory, month, department, kind, key) always gets the same ID; items
   that vanish from a re-run month are kept but marked inactive.
+- Keyed by factory too (`Ledger(path, factory)`): with several factories each factory's items
+  carry a code of its name in their ID (2026-10-F3A9QA-001), so two factories' 质量部 never share
+  an ID, a count or a reply rate. '' is the dealer's single factory (IDs as they always were).
 - An item is due `reply_days` after the month's send day (the pack for 2026-10 goes out on
   the send day of 2026-11); answered = its 改进措施 is filled.
 - `import_replies(wb_path, files)` reads the 改进回复 sheet of returned packs into the ledger.
@@ -30,9 +33,18 @@ DEPT_CODES = {"研发部": "RD", "质量部": "QA", "生产部": "PR", "售后�
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items(id TEXT PRIMARY KEY, month TEXT NOT NULL, department TEXT NOT NULL,
   kind TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL, due TEXT NOT NULL,
-  active INTEGER NOT NULL DEFAULT 1, UNIQUE(month, department, kind, key));
+  active INTEGER NOT NULL DEFAULT 1, factory TEXT NOT NULL DEFAULT '',
+  UNIQUE(factory, month, department, kind, key));
 CREATE TABLE IF NOT EXISTS replies(item_id TEXT PRIMARY KEY, measures TEXT, owner TEXT, planned TEXT,
   effect TEXT, source TEXT, imported_at TEXT);
+"""
+# A ledger written before items were keyed by factory: the same rows, factory ''.
+MIGRATE = """
+ALTER TABLE items RENAME TO items_before_factories;
+""" + SCHEMA.split(";")[0] + """;
+INSERT INTO items(id, month, department, kind, key, seq, text, due, active)
+  SELECT id, month, department, kind, key, seq, text, due, active FROM items_before_factories;
+DROP TABLE items_before_factories;
 """
 
 
@@ -57,6 +69,12 @@ class LedgerItem:
     owner: str | None = None
     planned: str | None = None
     effect: str | None = None
+    factory: str = ""          # '' for a dealer's single factory
+
+    @property
+    def who(self) -> str:
+        """The department as the clerk knows it: 质量部, or 海信集团 质量部 with several factories."""
+        return f"{self.factory} {self.department}" if self.factory else self.department
 
     @property
     def answered(self) -> bool:
@@ -82,14 +100,24 @@ def dept_code(name: str) -> str:
     return DEPT_CODES.get(name) or "D" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:4].upper()
 
 
-class Ledger:
-    """The reply ledger at `path`; a corrupt or locked file raises book.ledgers.LedgerError."""
+def factory_code(name: str) -> str:
+    """The factory's part of an item ID: '' for the single factory, else F + 3 hex digits of its name."""
+    import hashlib
+    return "F" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:3].upper() if name else ""
 
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
+
+class Ledger:
+    """The reply ledger at `path`, for one factory's packs (`factory`; '' = the single factory)
+    when registering and counting; reading replies back (import) sees every factory's items,
+    whose IDs never collide. A corrupt or locked file raises book.ledgers.LedgerError."""
+
+    def __init__(self, path: Path | str, factory: str = ""):
+        self.path, self.factory = Path(path), factory or ""
         try:
             with closing(self._connect()) as db, db:
                 db.executescript(SCHEMA)
+                if "factory" not in {r[1] for r in db.execute("PRAGMA table_info(items)")}:
+                    db.executescript(MIGRATE)
         except sqlite3.Error as error:
             raise ledger_error(error, self.path, LABEL) from None
 
@@ -99,24 +127,25 @@ class Ledger:
     def register(self, month: str, department: str, items, due: date) -> list[str]:
         """IDs for `items` of one department's pack (new ones numbered after the existing);
         items of that month and department not in `items` become inactive."""
-        code, ids = dept_code(department), []
+        code, ids, mine = factory_code(self.factory) + dept_code(department), [], (self.factory, month, department)
         with closing(self._connect()) as db, db:
-            db.execute("UPDATE items SET active=0 WHERE month=? AND department=?", (month, department))
+            db.execute("UPDATE items SET active=0 WHERE factory=? AND month=? AND department=?", mine)
             for it in items:
-                row = db.execute("SELECT id FROM items WHERE month=? AND department=? AND kind=? AND key=?",
-                                 (month, department, it.kind, it.key)).fetchone()
+                row = db.execute("SELECT id FROM items WHERE factory=? AND month=? AND department=? AND kind=? AND key=?",
+                                 (*mine, it.kind, it.key)).fetchone()
                 if row is None:
-                    seq = db.execute("SELECT COALESCE(MAX(seq),0)+1 FROM items WHERE month=? AND department=?",
-                                     (month, department)).fetchone()[0]
+                    seq = db.execute("SELECT COALESCE(MAX(seq),0)+1 FROM items WHERE factory=? AND month=? AND "
+                                     "department=?", mine).fetchone()[0]
                     row = (f"{month}-{code}-{seq:03d}",)
-                    db.execute("INSERT INTO items(id,month,department,kind,key,seq,text,due) VALUES(?,?,?,?,?,?,?,?)",
-                               (row[0], month, department, it.kind, it.key, seq, it.text, due.isoformat()))
+                    db.execute("INSERT INTO items(id,month,department,kind,key,seq,text,due,factory) "
+                               "VALUES(?,?,?,?,?,?,?,?,?)",
+                               (row[0], month, department, it.kind, it.key, seq, it.text, due.isoformat(), self.factory))
                 db.execute("UPDATE items SET active=1, text=?, due=? WHERE id=?", (it.text, due.isoformat(), row[0]))
                 ids.append(row[0])
         return ids
 
     def items(self, where: str = "1", params=()) -> list[LedgerItem]:
-        sql = ("SELECT i.id,i.month,i.department,i.kind,i.text,i.due,r.measures,r.owner,r.planned,r.effect "
+        sql = ("SELECT i.id,i.month,i.department,i.kind,i.text,i.due,r.measures,r.owner,r.planned,r.effect,i.factory "
                "FROM items i LEFT JOIN replies r ON r.item_id=i.id WHERE i.active=1 AND " + where +
                " ORDER BY i.month, i.department, i.seq")
         with closing(self._connect()) as db:
@@ -125,21 +154,23 @@ class Ledger:
 
     def open_items(self, department: str, before_month: str, as_of: date) -> list[LedgerItem]:
         """Unanswered items of earlier months whose reply was due on or before `as_of`."""
-        return [i for i in self.items("i.department=? AND i.month<?", (department, before_month))
+        return [i for i in self.items("i.factory=? AND i.department=? AND i.month<?",
+                                      (self.factory, department, before_month))
                 if not i.answered and i.due <= as_of]
 
     def answered_keys(self, department: str, before_month: str) -> dict[tuple[str, str], tuple[str, str]]:
         """(kind, key) → (month, ID) of the department's latest answered item of an earlier month."""
         sql = ("SELECT i.kind, i.key, i.month, i.id FROM items i JOIN replies r ON r.item_id=i.id "
-               "WHERE i.department=? AND i.month<? AND TRIM(COALESCE(r.measures,''))<>'' ORDER BY i.month")
+               "WHERE i.factory=? AND i.department=? AND i.month<? AND TRIM(COALESCE(r.measures,''))<>'' "
+               "ORDER BY i.month")
         with closing(self._connect()) as db:
-            return {(k, key): (m, i) for k, key, m, i in db.execute(sql, (department, before_month))}
+            return {(k, key): (m, i) for k, key, m, i in db.execute(sql, (self.factory, department, before_month))}
 
     def response_rates(self, before_month: str, as_of: date, departments) -> list[tuple]:
         """Per department: (部门, 已发事项, 已回复, 逾期未回复, 未到期, 回复率) over earlier months."""
         rows = []
         for dept in departments:
-            items = self.items("i.department=? AND i.month<?", (dept, before_month))
+            items = self.items("i.factory=? AND i.department=? AND i.month<?", (self.factory, dept, before_month))
             answered = sum(i.answered for i in items)
             overdue = sum(not i.answered and i.due <= as_of for i in items)
             rows.append((dept, len(items), answered, overdue, len(items) - answered - overdue,
@@ -162,14 +193,16 @@ class Ledger:
             return db.execute("SELECT 1 FROM items WHERE id=?", (item_id,)).fetchone() is not None
 
     def where_from(self, item_ids) -> dict[str, tuple[str, str]]:
-        """{item ID: (department, month)} for the IDs the ledger knows."""
+        """{item ID: (department, month)} for the IDs the ledger knows (the department named with
+        its factory when it has one: 海信集团 质量部)."""
         ids = sorted(set(item_ids))
         out = {}
         with closing(self._connect()) as db:
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                out.update({r[0]: (r[1], r[2]) for r in db.execute(
-                    f"SELECT id, department, month FROM items WHERE id IN ({','.join('?' * len(chunk))})", chunk)})
+                out.update({r[0]: (f"{r[3]} {r[1]}" if r[3] else r[1], r[2]) for r in db.execute(
+                    f"SELECT id, department, month, factory FROM items WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk)})
         return out
 
 

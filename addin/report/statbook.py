@@ -13,7 +13,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from addin.book.files import atomic_path
+from addin.book.files import atomic_path, safe_component
 from addin.report.sheetpages import lay_out_blocks, print_setup
 from addin.report.summary import MonthSummary
 from addin.report.xlsxout import ROW_PT, formats, table_widths, write_728, write_table
@@ -26,13 +26,15 @@ KPI_ORDER = ("by_type", "warranty", "fees", "promise", "satisfaction", "visits",
 
 
 def stats_filename(summary: MonthSummary) -> str:
-    return f"{summary.label}_售后服务统计表.xlsx"
+    """2026年10月_售后服务统计表.xlsx; with several factories …_售后服务统计表_海信集团.xlsx."""
+    own = f"_{safe_component(summary.factory, '厂家')}" if summary.factory else ""
+    return f"{summary.label}_售后服务统计表{own}.xlsx"
 
 
 def _kpi_sheet(book, ws, summary: MonthSummary, f: dict) -> dict:
     """Heading and the month's totals, then every KPI table with its chart; returns the layout."""
     tables = [summary.kpis[k] for k in KPI_ORDER if k in summary.kpis]
-    ws.write_string(0, 0, f"{summary.label} 售后服务 KPI", f["title"])
+    ws.write_string(0, 0, f"{summary.label} {summary.factory + ' ' if summary.factory else ''}售后服务 KPI", f["title"])
     ws.set_row(0, 24)
     t = summary.totals
     line = (f"服务单 {t['orders']} 单(其中校验有错误 {t['error_orders']} 单,已计入);故障单 {t['failures']} 单;"
@@ -64,7 +66,8 @@ def write_statbook(summary: MonthSummary, path: Path, *, dealer: str = "") -> Pa
         orders = summary.orders
         marked = {i for i, bad in enumerate(orders["has_error"]) if bad}
         comments = {i: p for i, p in enumerate(orders["problems"]) if p}
-        title = f"表7-28 {summary.label}份产品售后服务统计表" + (f"({dealer})" if dealer else "")
+        title = f"表7-28 {summary.label}份产品售后服务统计表" + (f"({dealer})" if dealer else "") + \
+            (f" — {summary.factory}" if summary.factory else "")
         write_728(book.add_worksheet(SHEET_728), summary.table728, f, title, marked_rows=marked, comments=comments)
         _kpi_sheet(book, book.add_worksheet(SHEET_KPI), summary, f)
         _problems_sheet(book.add_worksheet(SHEET_PROBLEMS), summary, f)

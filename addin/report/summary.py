@@ -45,6 +45,7 @@ class MonthSummary:
     policy: Policy = field(default_factory=Policy)
     vocab: Vocab = field(default_factory=Vocab)
     repeat_orders: pd.DataFrame | None = None   # the orders the repeat-repair table is made from
+    factory: str = ""               # whose orders these are when the dealer serves several factories
 
 
 def _problems_by_row(issues, sheet: str | None) -> dict[int, str]:

@@ -6,13 +6,14 @@ and only those become Issue values (cell, code, severity, Chinese message).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
 import pandas as pd
 
 from addin import clock
+from addin.book.factories import Resolver, parts
 from addin.book.columns import BY_FIELD, CITY_TIERS, ONSITE_TYPES, RATINGS, SERVICE_TYPES, YES_NO
 from addin.book.issues import ERROR, WARNING, CellRef, Issue, sort_key
 from addin.book.policy import Policy
@@ -242,17 +243,51 @@ def check_serial_placeholder(ctx: Context) -> list[Issue]:
                     "同一台机器的维修次数判断)。请填机身条码上的号码。")
 
 
+def check_brand(ctx: Context) -> list[Issue]:
+    """品牌 decides whose policy, claim and packs an order belongs to: with several factories
+    in 设置 it must name one of their brands (or a factory); with one factory it may be blank,
+    and a brand that factory does not list is only a warning."""
+    factories = ctx.settings.factory_list()
+    resolver, brand = Resolver(factories), ctx.f["brand"]
+    if resolver.single and not resolver.choices():
+        return []
+    listed = "、".join(resolver.choices()) or "(设置表的厂家表中还没有品牌)"
+    known = {b: resolver.known(b) for b in brand.dropna().unique()}       # once per distinct brand
+    unknown = brand.notna() & ~brand.map(known).fillna(True).astype(bool)
+    if resolver.single:
+        return ctx.flag(unknown, "brand", "brand-unknown", WARNING,
+                        lambda r: f"品牌“{r['brand']}”不在设置表的厂家表中(有:{listed})。只有一个厂家时"
+                                  "仍按这个厂家处理;品牌写错了请改正,是另一个厂家的产品请在设置表中添加该厂家。")
+    out = ctx.flag(unknown, "brand", "brand-unknown", ERROR,
+                   lambda r: f"品牌“{r['brand']}”不在设置表的厂家表中,不知道按哪个厂家的政策结算、反馈给哪个厂家。"
+                             f"请从下拉列表中选择:{listed};是新厂家的产品请先在设置表中添加该厂家。")
+    return out + _required(ctx, "brand", "brand-missing", pd.Series(True, index=ctx.f.index),
+                           "设置表中有多个厂家,", listed.split("、")[0])
+
+
 CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_required, check_choices, check_phone, check_order_no_unique, check_date_order,
     check_date_range, check_numbers, check_labour_hours, check_warranty_claim, check_warranty_dates,
-    check_serial_placeholder,
+    check_serial_placeholder, check_brand,
 )
+# The checks that rest on the policy: with several factories each runs on one factory's orders
+# under that factory's policy.
+PER_FACTORY = (check_choices, check_warranty_claim)
 
 
 def validate(orders: OrderSheet, policy: Policy, settings: Settings, now: datetime | None = None,
              checks=CHECKS) -> list[Issue]:
     """Run every check; returns the Issues sorted by cell. `now` (default: clock.now()) is the
     moment after which a date is "in the future"."""
-    ctx = Context(orders, policy, settings, now or clock.now())
-    issues = [issue for check in checks for issue in check(ctx)]
+    now = now or clock.now()
+    groups = parts(orders.frame, settings, policy)
+    if len(groups) == 1:
+        ctx = Context(orders, groups[0][2], settings, now)
+        issues = [issue for check in checks for issue in check(ctx)]
+    else:
+        ctx = Context(orders, policy, settings, now)
+        issues = [issue for check in checks if check not in PER_FACTORY for issue in check(ctx)]
+        for _, _, own, index in groups:
+            sub = Context(replace(orders, frame=orders.frame.loc[index]), own, settings, now)
+            issues += [issue for check in checks if check in PER_FACTORY for issue in check(sub)]
     return sorted(issues, key=sort_key)

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from addin.book.columns import BY_HEADER, COLUMNS, DATE, DATETIME, INT, MONEY, NUMBER, ONSITE_TYPES, header_of
+from addin.book.factories import parts
 from addin.book.issues import ERROR
 from addin.rules.money import decimal_fen, mul_half_up, to_fen, yuan
 from addin.book.policy import Policy
@@ -260,9 +261,21 @@ def compute_frame(frame: pd.DataFrame, policy: Policy, settings: Settings,
 
 
 def compute(wb) -> pd.DataFrame:
-    """Fees, warranty and promises of every order of a loaded workbook (addin.rules.loader.Loaded)."""
+    """Fees, warranty and promises of every order of a loaded workbook (addin.rules.loader.Loaded).
+    With several factories each factory's orders are computed under its own policy and
+    settlement (book.factories.parts) and the results put back in the sheet's order."""
     orders = wb.orders
-    return compute_frame(orders.frame, wb.policy, wb.settings, rejected_fields(wb.issues, orders))
+    rejected = rejected_fields(wb.issues, orders)
+    groups = parts(orders.frame, wb.settings, wb.policy)
+    if len(groups) == 1:
+        return compute_frame(orders.frame, groups[0][2], groups[0][1], rejected)
+    results = [compute_frame(orders.frame.loc[index], policy, settings, rejected)
+               for _, settings, policy, index in groups]
+    for part in results:
+        part.attrs = {}                   # the Series in attrs cannot be compared by concat
+    result = pd.concat(results).loc[orders.frame.index]
+    result.attrs["reported_at"] = orders.frame["reported_at"]
+    return result
 
 
 # What other modules use with the result (re-exported here so `from addin.rules.fees import …` works).

@@ -3,11 +3,12 @@ run every check. One entry point for the CLI, the Excel buttons and the reports.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from addin.rules.checks import validate
+from addin.book.factories import Factory, order_factories
 from addin.book.issues import ERROR, Issue, sort_key
 from addin.book.parse import parse_orders
 from addin.book.policy import Policy
@@ -42,12 +43,49 @@ class Loaded:
             return ""
         return f"工作表“{self.orders.sheet}”还没有服务单(只有表头):把服务单填在表头下面的行里,再校验。"
 
+    def by_factory(self) -> list[tuple[Factory, "Loaded"]]:
+        """Each factory with the workbook as that factory sees it (for_factory); a single
+        factory: [(it, this very workbook)], so its outputs are what they always were."""
+        factories = self.settings.factory_list()
+        if len(factories) == 1:
+            return [(factories[0], self)]
+        return [(f, self.for_factory(f)) for f in factories]
+
+    def for_factory(self, factory: Factory) -> "Loaded":
+        """Only this factory's orders (its 品牌), its departments, settlement and policy, and the
+        issues of its rows and of the other sheets: nothing of another factory's orders."""
+        of = order_factories(self.orders.frame, self.settings.factory_list())
+        frame = self.orders.frame[(of == factory.name).to_numpy(dtype=bool)]
+        rows = set(frame.index)
+        orders = replace(self.orders, frame=frame,
+                         unreadable={k: v & rows for k, v in self.orders.unreadable.items()})
+        issues = [i for i in self.issues if i.where.sheet != self.orders.sheet or i.where.row in rows
+                  or i.where.row <= self.orders.header_row]
+        return replace(self, orders=orders, settings=self.settings.for_factory(factory),
+                       policy=self.policy.for_factory(factory.name), issues=issues,
+                       vocab=self._own_sales(frame))
+
+    def _own_sales(self, frame) -> Vocab:
+        """The vocabularies with only the 销售台账 rows of models this factory's orders name (a
+        factory never sees another's sales by model)."""
+        sales = self.vocab.sales
+        if sales is None:
+            return self.vocab
+        return replace(self.vocab, sales=sales[sales["model"].isin(set(frame["model"].dropna()))])
+
+    def unassigned(self) -> list[int]:
+        """Excel rows of orders that belong to no factory (unknown or missing 品牌, several factories)."""
+        if not self.settings.several_factories:
+            return []
+        of = order_factories(self.orders.frame, self.settings.factory_list())
+        return [int(r) for r in of.index[of.isna().to_numpy(dtype=bool)]]
+
 
 def load_book(book, now: datetime | None = None, path: Path | None = None) -> Loaded:
     """Parse and check an opened book (workbook.Book or excel.livebook.ExcelRows)."""
     rows = book.rows(SETTINGS_SHEET)
     settings, issues = settings_from_rows(rows) if rows is not None else (Settings(), [])
-    policy, policy_issues = load_policy(book.rows)
+    policy, policy_issues = load_policy(book.rows, settings.factories)
     vocab = load_vocab(book.rows)
     orders, parse_issues = parse_orders(book)
     issues += policy_issues + list(vocab.issues) + parse_issues
