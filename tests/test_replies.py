@@ -163,3 +163,31 @@ def test_import__duplicate_other_department_month_and_absurd_dates_reported(tmp_
     assert items["2026-10-RD-002"].measures == "日期写错" and items["2026-10-RD-002"].planned is None
     old = _reply_pack(tmp_path / "old.xlsx", [("2026-10-RD-001", "", "", "x", "", "1899-12-30", "")])
     assert [i.code for i in import_replies(wb, [old]).issues] == ["reply-date-absurd"]
+
+
+def test_item_ids_name_a_latin_factory_as_it_reads_and_others_by_a_stable_code():
+    from addin.report.replies import ID_PATTERN, factory_code
+    assert factory_code("") == ""                         # the single factory: IDs as before
+    assert factory_code("TCL") == "TCL-"
+    assert factory_code("海信集团") == factory_code("海信集团") != factory_code("美的集团")
+    assert factory_code("海信集团").startswith("F") and len(factory_code("海信集团")) == 6
+    for name in ("", "TCL", "海信集团", "A B/../x"):
+        assert ID_PATTERN.match(f"2026-11-{factory_code(name)}QA-001")
+    assert not ID_PATTERN.match("2026-11-TCL-QA-X-001")
+
+
+def test_the_reply_sheet_id_column_fits_the_longest_id(tmp_path):
+    import xlsxwriter
+    from openpyxl import load_workbook
+    from addin.report.packbook import _reply_sheet
+    from addin.report.xlsxout import formats, text_px
+    from datetime import date as d
+    path = tmp_path / "r.xlsx"
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet("改进回复")
+    long_id = "2026-11-F5936-QA-001"
+    _reply_sheet(book, ws, [(long_id, "某型号批次故障", d(2027, 1, 4))], [], formats(book))
+    book.close()
+    width = load_workbook(path)["改进回复"].column_dimensions["A"].width
+    assert 7 * width >= text_px(long_id) + 7                # 16 wide (the old width) is not enough
+    assert text_px(long_id) > 7 * 16

@@ -5,7 +5,7 @@ the workbook, `<workbook stem>_改进回复跟踪.sqlite`).
   2026-10-RD-003: the same (factory, month, department, kind, key) always gets the same ID; items
   that vanish from a re-run month are kept but marked inactive.
 - Keyed by factory too (`Ledger(path, factory)`): with several factories each factory's items
-  carry a code of its name in their ID (2026-10-F3A9QA-001), so two factories' 质量部 never share
+  carry a code of its name in their ID (2026-10-TCL-QA-001, 2026-10-F5936-QA-001), so two factories' 质量部 never share
   an ID, a count or a reply rate. '' is the dealer's single factory (IDs as they always were).
 - An item is due `reply_days` after the month's send day (the pack for 2026-10 goes out on
   the send day of 2026-11); answered = its 改进措施 is filled.
@@ -28,7 +28,7 @@ from addin.book.ledgers import ledger_error
 LABEL = "改进回复跟踪记录"
 REPLY_SHEET = "改进回复"
 REPLY_HEADERS = ("编号", "反馈事项", "回复期限", "改进措施", "责任人", "计划完成日期", "实施效果")
-ID_PATTERN = re.compile(r"^\d{4}-\d{2}-[A-Z0-9]+-\d{3}$")
+ID_PATTERN = re.compile(r"^\d{4}-\d{2}-(?:[A-Z0-9]+-)?[A-Z0-9]+-\d{3}$")   # month-[factory-]dept-n
 DEPT_CODES = {"研发部": "RD", "质量部": "QA", "生产部": "PR", "售后服务部": "SV"}
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items(id TEXT PRIMARY KEY, month TEXT NOT NULL, department TEXT NOT NULL,
@@ -101,9 +101,14 @@ def dept_code(name: str) -> str:
 
 
 def factory_code(name: str) -> str:
-    """The factory's part of an item ID: '' for the single factory, else F + 3 hex digits of its name."""
+    """The factory's part of an item ID, with its hyphen: '' for the single factory; a short
+    Latin name as it reads ("TCL-"); otherwise F + 4 hex digits of the name ("F3A9C-")."""
     import hashlib
-    return "F" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:3].upper() if name else ""
+    if not name:
+        return ""
+    if name.isascii() and name.isalnum() and len(name) <= 8:
+        return name.upper() + "-"
+    return "F" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:4].upper() + "-"
 
 
 class Ledger:
