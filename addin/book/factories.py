@@ -29,7 +29,7 @@ import pandas as pd
 from addin.book.issues import ERROR, CellRef, Issue
 
 FACTORY_HEADERS = ("厂家", "品牌(多个用逗号分隔)", "结算方式", "包干比例", "年销售额(元)", "回复期限(天)")
-BRAND_SEPARATORS = re.compile(r"[,,、;;/\n\r]+")
+BRAND_SEPARATORS = re.compile("[,;/\n\r\u3001\uff0c\uff1b]+")   # also 、 ， ； (full width, as Chinese IMEs type them)
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def factory_table(rows: list, start: int, stop: int, sheet: str, issues: list, c
     text)` is settings' cell converter (raises ValueError with a Chinese reason)."""
     kinds = ((2, "settlement_model", "model"), (3, "lump_sum_rate", "rate"), (4, "annual_sales", "money"),
              (5, "reply_days", "int"))
-    out, seen = [], set()
+    out, seen, excel_rows = [], set(), []
     for r in range(start + 1, stop):
         row = list(rows[r]) + [None] * len(FACTORY_HEADERS)
         name = cell_text(row[0])
@@ -176,18 +176,20 @@ def factory_table(rows: list, start: int, stop: int, sheet: str, issues: list, c
                 issues.append(Issue(CellRef(sheet, r + 1, col + 1), FACTORY_HEADERS[col], "setting-factory-invalid",
                                     ERROR, f"厂家“{name}”的“{FACTORY_HEADERS[col]}”填了“{text}”,无效:{exc}。"
                                     "已按上面的同名设置处理。"))
-        out.append(Factory(name, split_brands(row[1]), **values))
-    _brand_clashes(out, start, sheet, issues)
+        out.append(Factory(name, split_brands(cell_text(row[1])), **values))   # 360 typed as a number: '360'
+        excel_rows.append(r + 1)
+    _brand_clashes(out, excel_rows, sheet, issues)
     return tuple(out)
 
 
-def _brand_clashes(factories: list[Factory], start: int, sheet: str, issues: list) -> None:
-    """A brand listed under two factories: its orders go to the first; said once per brand."""
+def _brand_clashes(factories: list[Factory], excel_rows: list[int], sheet: str, issues: list) -> None:
+    """A brand listed under two factories: its orders go to the first; said once per brand, at
+    the 品牌 cell of the later factory's row."""
     owner: dict[str, str] = {}
-    for f in factories:
+    for f, row in zip(factories, excel_rows):
         for key in (f.name, *f.brands):
             first = owner.setdefault(norm(key), f.name)
             if first != f.name:
-                issues.append(Issue(CellRef(sheet, start + 1, 2), FACTORY_HEADERS[1], "setting-brand-duplicate",
+                issues.append(Issue(CellRef(sheet, row, 2), FACTORY_HEADERS[1], "setting-brand-duplicate",
                                     ERROR, f"品牌“{key}”同时列在厂家“{first}”和“{f.name}”下,这个品牌的服务单"
                                     f"归“{first}”;请只在一个厂家下填写。"))

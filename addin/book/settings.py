@@ -6,6 +6,7 @@ The SMTP password is never stored here (environment or OS keyring only).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -15,6 +16,7 @@ from addin.book.issues import ERROR, WARNING, CellRef, Issue
 from addin.book.values import read_decimal
 
 SETTINGS_SHEET = "设置"
+EMAIL_SEPARATORS = re.compile("[,;\\s\u3001\uff0c\uff1b]+")   # also 、 ， ； and spaces between addresses
 SECURITIES = ("ssl", "starttls", "none")
 SETTLEMENT_MODELS = ("按单结算", "包干")
 
@@ -185,8 +187,7 @@ def _department_table(rows, start: int, stop: int, sheet: str, issues) -> list[t
         name = _text(row[0])
         if not name:
             continue
-        emails = tuple(e.strip() for e in _text(row[1]).replace(";", ";").replace(",", ";")
-                       .replace(",", ";").split(";") if e.strip())
+        emails = tuple(e.strip() for e in EMAIL_SEPARATORS.split(_text(row[1])) if e.strip())
         for e in emails:
             if "@" not in e:
                 issues.append(Issue(CellRef(sheet, r + 1, 2), DEPT_HEADERS[1], "setting-email-invalid",

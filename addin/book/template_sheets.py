@@ -134,7 +134,8 @@ def _factory_table(wb, ws, styles: Styles, start: int, settings: Settings) -> in
     ws.write_comment(start, 0, "每个厂家一行:厂家名称、它的品牌(多个用逗号分隔)、结算方式等;空着的格子按上面的同名设置。"
                      "只有一个厂家时这个表可以空着(按上面的设置和下面的部门),服务单的“品牌”列可不填;增加第二个厂家后,每张服务单都要填品牌,"
                      "下面部门表的每一行也要填所属厂家。", {"x_scale": 3, "y_scale": 2, "author": "aftersales"})
-    wb.define_name(FACTORY_LIST_NAME, f"='{SETTINGS_SHEET}'!$A${start + 2}:$A${last + 1}")
+    # the blank row before the departments is read as a factory too, so the dropdown covers it
+    wb.define_name(FACTORY_LIST_NAME, f"='{SETTINGS_SHEET}'!$A${start + 2}:$A${last + 2}")
     return last + 2
 
 

@@ -260,7 +260,8 @@ def check_brand(ctx: Context) -> list[Issue]:
                                   "仍按这个厂家处理;品牌写错了请改正,是另一个厂家的产品请在设置表中添加该厂家。")
     out = ctx.flag(unknown, "brand", "brand-unknown", ERROR,
                    lambda r: f"品牌“{r['brand']}”不在设置表的厂家表中,不知道按哪个厂家的政策结算、反馈给哪个厂家。"
-                             f"请从下拉列表中选择:{listed};是新厂家的产品请先在设置表中添加该厂家。")
+                             f"请填设置表厂家表中的品牌({listed})或从下拉列表中选厂家名称;"
+                             "是新厂家的产品请先在设置表中添加该厂家。")
     return out + _required(ctx, "brand", "brand-missing", pd.Series(True, index=ctx.f.index),
                            "设置表中有多个厂家,", listed.split("、")[0])
 
