@@ -66,3 +66,18 @@ def test_the_brand_dropdown_covers_every_row_read_as_a_factory(tmp_path):
         settings, _ = settings_from_rows(trial)
         assert any(f.name == "第五厂" for f in settings.factories), r
     assert rows[last][0] == "部门"                         # the row after the range: the departments' header
+
+
+def test_two_factories_whose_names_share_an_id_code_get_distinct_item_ids(tmp_path):
+    # Found by brute force: both names hash to F7CB5; before, the second factory's first item
+    # hit the ledger's UNIQUE id and `report` stopped with exit 3.
+    from datetime import date
+    from addin.report.items import FeedbackItem
+    from addin.report.replies import Ledger, factory_code
+    assert factory_code("乙厂") == factory_code("厂家66032")
+    path = tmp_path / "replies.sqlite"
+    item = [FeedbackItem("质量部", "批次故障", "K|1", "事项")]
+    a = Ledger(path, "乙厂").register("2026-11", "质量部", item, date(2026, 12, 25))
+    b = Ledger(path, "厂家66032").register("2026-11", "质量部", item, date(2026, 12, 25))
+    assert a == ["2026-11-F7CB5-QA-001"] and b == ["2026-11-F7CB5-QA-002"]
+    assert Ledger(path, "厂家66032").register("2026-11", "质量部", item, date(2026, 12, 25)) == b   # stable

@@ -114,7 +114,7 @@ def factory_code(name: str) -> str:
 class Ledger:
     """The reply ledger at `path`, for one factory's packs (`factory`; '' = the single factory)
     when registering and counting; reading replies back (import) sees every factory's items,
-    whose IDs never collide. A corrupt or locked file raises book.ledgers.LedgerError."""
+    whose IDs never collide (two names with one code: the later factory takes the next free number). A corrupt or locked file raises book.ledgers.LedgerError."""
 
     def __init__(self, path: Path | str, factory: str = ""):
         self.path, self.factory = Path(path), factory or ""
@@ -141,6 +141,8 @@ class Ledger:
                 if row is None:
                     seq = db.execute("SELECT COALESCE(MAX(seq),0)+1 FROM items WHERE factory=? AND month=? AND "
                                      "department=?", mine).fetchone()[0]
+                    while db.execute("SELECT 1 FROM items WHERE id=?", (f"{month}-{code}-{seq:03d}",)).fetchone():
+                        seq += 1       # two factories' names with one code: the later takes the next free number
                     row = (f"{month}-{code}-{seq:03d}",)
                     db.execute("INSERT INTO items(id,month,department,kind,key,seq,text,due,factory) "
                                "VALUES(?,?,?,?,?,?,?,?,?)",
