@@ -81,3 +81,15 @@ def test_two_factories_whose_names_share_an_id_code_get_distinct_item_ids(tmp_pa
     b = Ledger(path, "厂家66032").register("2026-11", "质量部", item, date(2026, 12, 25))
     assert a == ["2026-11-F7CB5-QA-001"] and b == ["2026-11-F7CB5-QA-002"]
     assert Ledger(path, "厂家66032").register("2026-11", "质量部", item, date(2026, 12, 25)) == b   # stable
+
+
+def test_two_long_factory_names_get_two_report_sheets_in_the_live_workbook():
+    from types import SimpleNamespace
+    from addin.report.packs import report_sheet_name
+    names = ("海信家电集团股份有限公司青岛黄岛分公司空调", "海信家电集团股份有限公司青岛黄岛分公司冰箱")
+    sheets = [report_sheet_name(SimpleNamespace(summary=SimpleNamespace(factory=n, label="2026年11月")))
+              for n in names]
+    assert sheets[0] != sheets[1]                          # before: both cut to the same 18 characters
+    assert all(len(s) <= 31 and s.startswith("2026年11月海信家电集团股份有限") for s in sheets)
+    assert report_sheet_name(SimpleNamespace(summary=SimpleNamespace(factory="TCL", label="2026年11月"))) \
+        == "2026年11月TCL统计"

@@ -9,6 +9,7 @@ registered in the reply ledger; earlier items past due without an answer are lis
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -228,7 +229,9 @@ def build_factories(wb, month: str, out_dir: Path | None = None, fees=None,
 def report_sheet_name(report: MonthReport) -> str:
     """The live workbook's sheet for the month (31 characters at most, as Excel allows)."""
     own = report.summary.factory
-    part = re.sub(r"[\[\]]", "_", safe_component(own, "厂家"))[:18] if own else ""   # Excel refuses [ ] too
+    part = re.sub(r"[\[\]]", "_", safe_component(own, "厂家")) if own else ""   # Excel refuses [ ] too
+    if len(part) > 18:       # two long names sharing their first 18 characters stay two sheets
+        part = part[:13] + "~" + hashlib.sha1(own.encode("utf-8")).hexdigest()[:4].upper()
     return f"{report.summary.label}{part}统计"
 
 
