@@ -163,6 +163,8 @@ class _Chinese:
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            _output_closed()
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             from addin.cli.crash import report_crash
             report_crash(exc, ctx.command_path)
@@ -171,6 +173,21 @@ class _Chinese:
         super().format_epilog(ctx, formatter)
         with formatter.section("退出码"):
             formatter.write_dl([(str(code), text) for code, text in sorted(self.exit_codes.items())])
+
+
+def _output_closed():
+    """The reader of our output went away (`aftersales check x.xlsx | head`): no traceback, no log;
+    one line on stderr and exit 2 (output not writable), stdout pointed at nowhere so that
+    Python's own flush at exit does not fail again."""
+    import os
+    import sys
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    try:
+        print("输出已被关闭(例如接到了 head),命令已停止;要看全部结果请把输出存到文件。", file=sys.stderr)
+    except OSError:
+        pass
+    sys.exit(2)
 
 
 class Command(_Chinese, click.Command):
