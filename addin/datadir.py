@@ -13,13 +13,14 @@ from pathlib import Path
 ENV = "AFTERSALES_DATA_DIR"
 
 
-def data_dir() -> Path:
-    """The folder, created if missing."""
+def data_dir(create: bool = True) -> Path:
+    """The folder, created if missing (a dry run asks with `create=False`: it writes nothing)."""
     override = os.environ.get(ENV, "").strip()
     if override:
         folder = Path(override)
     else:
         import platformdirs
         folder = Path(platformdirs.user_data_dir("aftersales", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -81,3 +81,14 @@ def test_a_short_mail_when_the_settings_ask(tmp_path):
     body = message_from_bytes(eml, policy=default).get_body(("html",)).get_content()
     assert "本月没有需要售后服务部回复的事项" in body and "本邮件无需回复" in body
     assert "<img" not in body and "故障帕累托" not in body
+
+
+def test_dry_run_does_not_create_the_user_data_folder(tmp_path, monkeypatch):
+    data = tmp_path / "not-yet" / "aftersales"        # a PC that never sent anything
+    monkeypatch.setenv("AFTERSALES_DATA_DIR", str(data))
+    book = _book(tmp_path, _batch())
+    out = _send(book, "--month", "2025-09", "--dry-run")
+    assert out.exit_code == 0, out.output
+    assert not (tmp_path / "not-yet").exists()
+    assert _send(book, "--month", "2025-09").exit_code == 0   # a real run creates it, with its ledger
+    assert (data / "邮件发送记录.sqlite").is_file()

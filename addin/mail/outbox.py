@@ -77,9 +77,10 @@ class LockBusy(Exception):
     """Another run holds the ledger's lock."""
 
 
-def shared_ledger_path() -> Path:
-    """The one ledger of this user on this PC (every copy of every workbook uses it)."""
-    return data_dir() / LEDGER_NAME
+def shared_ledger_path(create: bool = True) -> Path:
+    """The one ledger of this user on this PC (every copy of every workbook uses it); its folder
+    is created unless `create` is False (a dry run only reads a copy, if the ledger exists)."""
+    return data_dir(create) / LEDGER_NAME
 
 
 def legacy_ledger_path(workbook: Path | str) -> Path:

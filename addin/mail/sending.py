@@ -167,7 +167,7 @@ def locked(settings, workbook: Path, scratch: Path | None, action, ledger_file: 
     adopted) holding the run lock, after settling what a stopped run left; a dry run (`scratch`
     given) works on a copy of the ledger in `scratch` and takes no lock.
     Raises LockBusy, outbox.LedgerError."""
-    path = ledger_file or shared_ledger_path()
+    path = ledger_file or shared_ledger_path(create=scratch is None)
     try:
         addresses = [e for d in settings.departments for e in d.emails]
         if scratch is not None:
@@ -217,7 +217,7 @@ def _send_due_months(wb, workbook: Path, today: date, dry_run: bool) -> tuple[li
     with scratch_for(dry_run) as scratch:
         locked(wb.settings, workbook, scratch, lambda ledger: run(ledger, scratch))
     if state["acted"]:
-        lines.append(ledger_line(shared_ledger_path()))
+        lines.append(ledger_line(shared_ledger_path(create=not dry_run)))
     return lines, state["ok"], state["acted"]
 
 
@@ -337,7 +337,8 @@ def _send_month_of(wb, month: str, *, packs, force: bool, only: tuple[str, ...],
             wb.settings, ledger, month, packs_builder(wb, month, packs, scratch), config=config,
             eml_folder=outbox_folder(wb.path), force=force, only=tuple(only), unknown=unknown, dry_run=dry_run),
             ledger_file)
-        lines = describe(result, wb.settings.dealer_name) + [ledger_line(ledger_file or shared_ledger_path())]
+        lines = describe(result, wb.settings.dealer_name) + [ledger_line(ledger_file or shared_ledger_path(
+            create=not dry_run))]
         return result, reminder + lines
 
 
