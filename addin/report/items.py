@@ -68,16 +68,35 @@ def _top(values, n: int = 2) -> str:
     return "、".join(f"{k} {v} 单" for k, v in counts.head(n).items())
 
 
+def _history_counts(h: pd.DataFrame, keys: tuple[str, ...], quality: bool, months: list[str]) -> dict:
+    """key values → failures per month of `months` in the history (product-quality ones only
+    when `quality`), grouped once for all the items that ask (the last history's counts are kept)."""
+    if _COUNTS.get("history") is not h:                  # one history at a time: no frame kept longer
+        _COUNTS.clear()
+        _COUNTS.update(history=h, counts={})
+    cache = _COUNTS["counts"]
+    got = cache.get((keys, quality, tuple(months)))
+    if got is None:
+        q = h[h["is_quality"]] if quality else h
+        table = q.groupby([*keys, "month"], sort=False).size()
+        got = {}
+        for k, n in table.items():
+            got.setdefault(k[:-1], {})[k[-1]] = int(n)
+        got = {k: [v.get(m, 0) for m in months] for k, v in got.items()}
+        cache[(keys, quality, tuple(months))] = got
+    return got
+
+
+_COUNTS: dict = {}
+
+
 def _trend(summary: MonthSummary, cols: dict) -> str:
     """', 近 3 个月 1→2→5(上升)' for the orders of the history matching `cols`."""
     h = summary.history
     if h is None or h.empty:
         return ""
-    q = h[h["is_quality"]] if "cause_class" not in cols else h
-    for c, v in cols.items():
-        q = q[q[c] == v]
     months = trends.months_to(summary.month)
-    counts = [int(v) for v in q["month"].value_counts().reindex(months, fill_value=0)]
+    counts = _history_counts(h, tuple(cols), "cause_class" not in cols, months).get(tuple(cols.values()), [0] * len(months))
     f = trends.flag(counts)
     return f",近 3 个月 {'→'.join(map(str, counts[-3:]))}" + (f"({f})" if f else "")
 
