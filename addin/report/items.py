@@ -109,14 +109,18 @@ def _answered(answered: dict, kind: str, key: str, n: int) -> str:
 
 
 def _group_items(dept, summary, sub, by, kind, rule, say, answered) -> list[Raised]:
-    """One item per group of `sub` by `by` where `rule(key, group)` gives a reason (or an earlier
-    answer exists); `say(key, group, reason)` words it."""
+    """One item per group of `sub` by `by` where `rule(key, n)` gives a reason for a group of
+    n orders (or an earlier answer exists); `say(key, group, reason)` words it. Only the groups
+    that become items are cut out of `sub` (a month has thousands of groups, most of one order)."""
     out = []
-    for key, g in sub.groupby(by, sort=True):
+    grouped = sub.groupby(by, sort=True)
+    positions = grouped.indices
+    for key, n in grouped.size().items():
         key = key if isinstance(key, tuple) else (key,)
         skey = "|".join(map(str, key))
-        reason = rule(key, g) or ("仍在发生" if (kind, skey) in answered else "")
+        reason = rule(key, int(n)) or ("仍在发生" if (kind, skey) in answered else "")
         if reason:
+            g = sub.iloc[positions[key if len(by) > 1 else key[0]]]
             out.append(Raised(FeedbackItem(dept, kind, skey, say(key, g, reason) + "。", len(g)), g.index))
     out.sort(key=lambda r: (-r.item.count, r.item.key))
     return out[:TOP]
@@ -131,16 +135,16 @@ def _batch_items(dept, summary, answered, ask) -> list[Raised]:
     p, sold = summary.policy, trends.batch_sales(summary.vocab.sales)
     alert, n_min = float(p.failure_rate_alert), p.batch_min_failures
 
-    def rate(key, g):
+    def rate(key, n):
         units = sold.get(tuple(key))
-        return len(g) / units if units else None
+        return n / units if units else None
 
-    def rule(key, g):
-        r = rate(key, g)
-        if len(g) >= n_min:
-            return f"本月 {len(g)} 单,达到批次阈值 {n_min} 单{_rate_text(r)}"
-        if r is not None and r >= alert and len(g) >= REPEAT:
-            return f"本月 {len(g)} 单,批次故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%"
+    def rule(key, n):
+        r = rate(key, n)
+        if n >= n_min:
+            return f"本月 {n} 单,达到批次阈值 {n_min} 单{_rate_text(r)}"
+        if r is not None and r >= alert and n >= REPEAT:
+            return f"本月 {n} 单,批次故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%"
         return ""
 
     def say(key, g, reason):
@@ -157,11 +161,11 @@ def _early_items(dept, summary, answered) -> list[Raised]:
     sold = trends.model_sales(summary.vocab.sales, summary.month)["sold_month"]
     alert = float(summary.policy.failure_rate_alert)
 
-    def rule(key, g):
+    def rule(key, n):
         units = int(sold.get(key[0], 0))
-        r = len(g) / units if units else None
-        if len(g) >= REPEAT or (r is not None and r >= alert and len(g) >= REPEAT):
-            return f"购买 15 天内故障 {len(g)} 单{_rate_text(r).replace('故障率', '15天内故障率')}"
+        r = n / units if units else None
+        if n >= REPEAT or (r is not None and r >= alert and n >= REPEAT):
+            return f"购买 15 天内故障 {n} 单{_rate_text(r).replace('故障率', '15天内故障率')}"
         return ""
 
     def say(key, g, reason):
@@ -177,10 +181,10 @@ def _model_rate_items(dept, summary, answered) -> list[Raised]:
     alert, q = float(summary.policy.failure_rate_alert), summary.orders[summary.orders["is_quality"]]
     rates = {r[0]: r[5] for r in table.rows}
 
-    def rule(key, g):
+    def rule(key, n):
         r = rates.get(key[0])
-        return f"故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%(本月 {len(g)} 单)" if (
-            r is not None and r >= alert and len(g) >= REPEAT) else ""
+        return f"故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%(本月 {n} 单)" if (
+            r is not None and r >= alert and n >= REPEAT) else ""
 
     def say(key, g, reason):
         return (f"{key[0]} {reason}{_trend(summary, {'model': key[0]})};主要故障 {_top(g['fault'])};"
@@ -191,8 +195,8 @@ def _model_rate_items(dept, summary, answered) -> list[Raised]:
 def _fault_items(dept, summary, answered) -> list[Raised]:
     q = summary.orders[summary.orders["is_quality"]]
 
-    def rule(key, g):
-        return f"本月 {len(g)} 单" if len(g) >= REPEAT else ""
+    def rule(key, n):
+        return f"本月 {n} 单" if n >= REPEAT else ""
 
     def say(key, g, reason):
         m, f = key
@@ -207,8 +211,8 @@ def _cause_items(dept, summary, answered) -> list[Raised]:
     o = summary.orders
     sub = o[o["is_failure"] & (o["cause_group"] == SERVICE)]
 
-    def rule(key, g):
-        return f"本月 {len(g)} 单" if len(g) >= REPEAT else ""
+    def rule(key, n):
+        return f"本月 {n} 单" if n >= REPEAT else ""
 
     def say(key, g, reason):
         return (f"原因为“{key[0]}”的故障{reason}{_trend(summary, {'cause_class': key[0]})}"

@@ -38,6 +38,7 @@ _PHONE_LIKE = re.compile(
 _HOUSE = re.compile(r"(?:[\u4e00-\u9fa5]{0,8}?(?:小区|花园|公寓|大厦|家园|新村|苑|广场|村|路|街|巷|弄))?"
                     r"(?:[0-9０-９A-Za-z一二三四五六七八九十]+(?:栋|幢|座|号楼|单元|层|楼|室|户))+"
                     r"|[\u4e00-\u9fa5]{1,8}?(?:路|街|巷|弄|大道)[0-9０-９]+号(?:院)?")
+_NOT_DIGIT = re.compile(r"\D")
 _HONORIFICS = ("先生", "女士", "小姐", "太太", "阿姨", "大爷", "大妈", "师傅", "老师", "家")
 _MOBILE, _LANDLINE = MOBILE, LANDLINE          # the one phone format (addin.book.values)
 _ORG_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团", "厂", "店", "中心", "酒店",
@@ -129,9 +130,11 @@ def _own_values(frame: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
             return [""] * len(frame)
         return ["" if _is_blank(v) else str(v).strip() for v in frame[name].to_numpy(object)]
     name, phone, address = col("customer"), col("phone"), col("address")
-    kept = [mask_address(a) or "" if a else "" for a in address]
+    kept_of = {a: mask_address(a) or "" for a in set(address) if a}          # per distinct value
+    kept = [kept_of[a] if a else "" for a in address]
     detail = [a[len(k):] if k != "***" and a.startswith(k) else "" for a, k in zip(address, kept)]
-    digits = [re.sub(r"\D", "", p) for p in phone]
+    digits_of = {p: _NOT_DIGIT.sub("", p) for p in set(phone)}
+    digits = [digits_of[p] for p in phone]
     owns = [[v if len(v) >= 2 else "" for v in values] for values in (name, phone, digits, address, detail)]
     surnames = [n[0] if 2 <= len(n) <= 4 else "" for n in name]
     return owns, surnames
