@@ -112,7 +112,7 @@ def _group_items(dept, summary, sub, by, kind, rule, say, answered) -> list[Rais
     """One item per group of `sub` by `by` where `rule(key, n)` gives a reason for a group of
     n orders (or an earlier answer exists); `say(key, group, reason)` words it. Only the groups
     that become items are cut out of `sub` (a month has thousands of groups, most of one order)."""
-    out = []
+    found = []
     grouped = sub.groupby(by, sort=True)
     positions = grouped.indices
     for key, n in grouped.size().items():
@@ -120,10 +120,12 @@ def _group_items(dept, summary, sub, by, kind, rule, say, answered) -> list[Rais
         skey = "|".join(map(str, key))
         reason = rule(key, int(n)) or ("仍在发生" if (kind, skey) in answered else "")
         if reason:
-            g = sub.iloc[positions[key if len(by) > 1 else key[0]]]
-            out.append(Raised(FeedbackItem(dept, kind, skey, say(key, g, reason) + "。", len(g)), g.index))
-    out.sort(key=lambda r: (-r.item.count, r.item.key))
-    return out[:TOP]
+            found.append((-int(n), skey, key, reason))
+    out = []
+    for _, skey, key, reason in sorted(found, key=lambda f: f[:2])[:TOP]:     # only the items kept are worded
+        g = sub.iloc[positions[key if len(by) > 1 else key[0]]]
+        out.append(Raised(FeedbackItem(dept, kind, skey, say(key, g, reason) + "。", len(g)), g.index))
+    return out
 
 
 def _rate_text(rate: float | None) -> str:

@@ -88,7 +88,8 @@ def monthly_counts(history: pd.DataFrame, keys: list[str], month: str) -> pd.Dat
     q = history[history["is_quality"]]
     if q.empty:
         return pd.DataFrame(columns=months_to(month))
-    return pd.crosstab([q[k] for k in keys], q["month"]).reindex(columns=months_to(month), fill_value=0)
+    counts = q.groupby([*keys, "month"]).size().unstack("month", fill_value=0)      # = pd.crosstab, quicker
+    return counts.reindex(columns=months_to(month), fill_value=0)
 
 
 def _this_month_first(batches: list, col: int) -> list:
