@@ -240,10 +240,17 @@ def test_fast_sheet__a_table_written_row_by_row_is_xlsxwriters_sheet_xml(tmp_pat
     from addin.report.tables import Table
     from addin.report.xlsxout import formats, write_table
 
+    from datetime import date
+
+    stamps = (datetime(2026, 1, 1, 0, 0), datetime(2026, 3, 1, 13, 7, 59, 123456), datetime(1900, 1, 1, 6),
+              datetime(1900, 2, 28, 23, 59), date(1900, 3, 1), date(2026, 10, 31), None,
+              pd.Timestamp("2026-10-05 08:30"))
     rows = tuple((f"型号{i % 7}" * (i % 4), i * 2.5 - 3, i, None, i % 2 == 0, datetime(2026, 1, 1 + i % 28),
-                  Decimal("12.30"), "x" * (20000 if i == 3 else 1)) for i in range(30))
-    table = Table("t", "表", tuple("ABCDEFGH"), ("text", "money", "int", "text", "text", "date", "money", "text"),
-                  rows, "注")
+                  Decimal("12.30"), "x" * (20000 if i == 3 else 1),
+                  datetime(2025, 11, 1, 8) + timedelta(minutes=97 * i), stamps[i % len(stamps)] if i % 9 else
+                  date(2026, 2, 1 + i % 27)) for i in range(30))
+    table = Table("t", "表", tuple("ABCDEFGHIJ"), ("text", "money", "int", "text", "text", "date", "money", "text",
+                                                  "datetime", "datetime"), rows, "注")
     paths = []
     for name, fast in (("stock.xlsx", False), ("fast.xlsx", True)):
         book = xlsxwriter.Workbook(str(tmp_path / name))
