@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from json.encoder import encode_basestring
 from pathlib import Path
 
 import click
@@ -57,9 +58,17 @@ def _json_column(key: str, column: pd.Series) -> list[str]:
         return column.dt.strftime('"%Y-%m-%d"').fillna("null").tolist()
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in ("string", "boolean", "empty"):
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        texts = np.array([_value(key, u) for u in uniques] + ["null"], dtype=object)
+        quote = encode_basestring if key not in MONEY else None       # = json.dumps(text, ensure_ascii=False)
+        texts = np.array([quote(u) if quote and u.__class__ is str else _value(key, u) for u in uniques] + ["null"],
+                         dtype=object)
         return texts[codes].tolist()
-    return [_value(key, v) for v in column.tolist()]
+    values = column.tolist()
+    if column.dtype == object and all(v.__class__ is tuple or v is None for v in values):
+        distinct = dict.fromkeys(values)           # suspicions, notes: a few distinct tuples of text
+        if all(v is None or all(e.__class__ is str for e in v) for v in distinct):
+            texts = {v: _value(key, v) for v in distinct}
+            return [texts[v] for v in values]
+    return [_value(key, v) for v in values]
 
 
 def json_chunks(result: pd.DataFrame, rows: int = 5000):
