@@ -155,6 +155,22 @@ def _replace_own(texts: list, owns: list[list[str]], surnames: list[str]) -> lis
     return out
 
 
+BLOB_LIMIT = 1_000                # characters: beyond that testing each row column by column is quicker
+
+
+def _may_hold_own(columns, owns: list[list[str]], surnames: list[str]) -> list[bool] | None:
+    """Per row: could one of its own values (or its surname) be in its free text? False only
+    where none of them is in any distinct text of the columns (then `_replace_own` would change
+    nothing there), tested against all distinct texts joined in one string; None (test every
+    row) when the distinct texts are too long for that to pay."""
+    distinct = {v for texts in columns for v in set(texts.tolist()) if isinstance(v, str)}
+    if sum(map(len, distinct)) > BLOB_LIMIT:
+        return None
+    blob = "\x00".join(distinct)
+    values = [*owns, surnames]
+    return [any(v[i] and v[i] in blob for v in values) for i in range(len(surnames))]
+
+
 def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT) -> pd.DataFrame:
     """A copy of an orders frame whose free-text `columns` carry no customer data (see the
     module docstring); other columns are untouched."""
@@ -163,13 +179,21 @@ def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT) -> pd.DataFrame:
     if not present or out.empty:
         return out
     owns, surnames = _own_values(out)
+    columns = {col: out[col].to_numpy(object) for col in present}
+    maybe = _may_hold_own(columns.values(), owns, surnames)
     for col in present:
-        texts = out[col].to_numpy(object)
+        texts = columns[col]
         has = np.array([isinstance(v, str) for v in texts], dtype=bool)
         if not has.any():
             continue
         rows = np.flatnonzero(has)
-        own = _replace_own(texts[rows].tolist(), [[o[i] for i in rows] for o in owns], [surnames[i] for i in rows])
+        own = texts[rows].tolist()
+        hit = [k for k, i in enumerate(rows.tolist()) if maybe is None or maybe[i]]
+        if hit:
+            at = rows[hit]
+            for k, text in zip(hit, _replace_own([own[k] for k in hit], [[o[i] for i in at] for o in owns],
+                                                 [surnames[i] for i in at])):
+                own[k] = text
         uniques = pd.Series(pd.unique(pd.Series(own, dtype=object)), dtype=object)   # texts repeat a lot
         masked = uniques.str.replace(_PHONE_LIKE, MASK, regex=True).str.replace(_HOUSE, MASK, regex=True)
         texts = texts.copy()
