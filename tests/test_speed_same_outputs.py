@@ -211,6 +211,9 @@ def _fill(book):
         ws.write_number(r, 6, r)                            # no format at all
         ws.write_formula(r, 7, f"=B{r + 1}*2", f[("num", False)], r * 2.2)
     ws.write_rich_string(41, 0, "a", f[("text", True)], "b", "c")
+    ws.write_comment(5, 12, "批注在数据右边")              # spans: comments count as used columns
+    ws.write_comment(60, 3, "只有批注的行")
+    ws.set_row(70, 30)                                  # a row with a height only
     ws.write_string(3, 8, "行格式")                         # row format
 
 

@@ -35,6 +35,10 @@ def excel_serial(v) -> float | None:
     return delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) / (60 * 60 * 24) + 1
 
 
+def _inside(row: int, col: int) -> int:
+    return 0
+
+
 class FastSheet(Worksheet):
     """An xlsxwriter Worksheet whose formatted string and number cells are written directly."""
 
@@ -47,21 +51,27 @@ class FastSheet(Worksheet):
                 fallback(self, row, col + j, v, fmt)
             return
         line, sst, check = self.table[row], self.str_table._get_shared_string_index, self._check_dimensions
+        n = min(len(values), len(fmts))
+        if n and None not in fmts and 0 <= row < self.xls_rowmax and 0 <= col and col + n <= self.xls_colmax:
+            check(row, col)                 # every cell inside the sheet, each one stored or written:
+            check(row, col + n - 1)         # the row's ends give the same dimensions as each cell
+            check = _inside
+        new = tuple.__new__                 # what the cell namedtuples' own __new__ does
         for j, (v, fmt) in enumerate(zip(values, fmts), start=col):
             cls = v.__class__
             if cls is str and len(v) < 16000:
                 if not check(row, j):
-                    line[j] = CellStringTuple(sst(v), fmt)
+                    line[j] = new(CellStringTuple, (sst(v), fmt))
             elif (cls is float and v == v and abs(v) != INF) or cls is int:
                 if not check(row, j):
-                    line[j] = CellNumberTuple(float(v), fmt)
+                    line[j] = new(CellNumberTuple, (float(v), fmt))
             elif v is None:
                 if fmt is not None and not check(row, j):
-                    line[j] = CellBlankTuple(fmt)
+                    line[j] = new(CellBlankTuple, (fmt,))
             elif (cls is datetime or cls is date) and fmt is not None and not self.date_1904 \
                     and (number := excel_serial(v)) is not None:
                 if not check(row, j):
-                    line[j] = CellDatetimeTuple(number, fmt)
+                    line[j] = new(CellDatetimeTuple, (number, fmt))
             else:
                 fallback(self, row, j, v, fmt)
 
@@ -81,6 +91,24 @@ class FastSheet(Worksheet):
                     self._xml_end_tag("row")
                 else:
                     self._write_empty_row(row_num, span, info)
+
+    def _calculate_spans(self) -> None:
+        """xlsxwriter's `_calculate_spans` (the columns used per block of 16 rows), reading each
+        row's cells once instead of testing every column of the sheet's width."""
+        spans, lo, hi = {}, None, None
+        cmin, cmax, table, comments = self.dim_colmin, self.dim_colmax, self.table, self.comments
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            for cells in (table.get(row_num), comments.get(row_num)):
+                if cells:
+                    used = [c for c in cells if cmin <= c <= cmax]
+                    if used:
+                        a, b = min(used), max(used)
+                        lo, hi = (a, b) if lo is None else (min(lo, a), max(hi, b))
+            if (row_num + 1) % 16 == 0 or row_num == self.dim_rowmax:
+                if lo is not None:
+                    spans[int(row_num / 16)] = f"{lo + 1}:{hi + 1}"
+                    lo = None
+        self.row_spans = spans
 
     def _write_line(self, row: int, line: dict) -> None:
         r, out, cmin, cmax = str(row + 1), [], self.dim_colmin, self.dim_colmax
