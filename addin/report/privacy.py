@@ -128,7 +128,8 @@ def _own_values(frame: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
     def col(name) -> list[str]:
         if name not in frame.columns:
             return [""] * len(frame)
-        return ["" if _is_blank(v) else str(v).strip() for v in frame[name].to_numpy(object)]
+        return [v.strip() if v.__class__ is str else "" if _is_blank(v) else str(v).strip()
+                for v in frame[name].to_numpy(object)]
     name, phone, address = col("customer"), col("phone"), col("address")
     kept_of = {a: mask_address(a) or "" for a in set(address) if a}          # per distinct value
     kept = [kept_of[a] if a else "" for a in address]
@@ -167,17 +168,51 @@ def _may_hold_own(columns, owns: list[list[str]], surnames: list[str]) -> list[b
     if sum(map(len, distinct)) > BLOB_LIMIT:
         return None
     blob = "\x00".join(distinct)
-    values = [*owns, surnames]
-    return [any(v[i] and v[i] in blob for v in values) for i in range(len(surnames))]
+    maybe = [False] * len(surnames)
+    for values in (*owns, surnames):
+        for i in [i for i, v in enumerate(values) if v and v in blob]:
+            maybe[i] = True
+    return maybe
 
 
-def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT) -> pd.DataFrame:
+OWN_COLUMNS = tuple(MASKERS)
+
+
+def _texts_in(series: pd.Series) -> bool:
+    return any(isinstance(v, str) for v in series.to_numpy(object))
+
+
+def _reuse(out: pd.DataFrame, present: list[str], raw: pd.DataFrame, masked: pd.DataFrame) -> list[str]:
+    """Fills `out`'s columns from an earlier `mask_free_text(raw)` → `masked` where this frame's
+    rows are rows of `raw` with the same own values and the same texts (a row's masked text
+    depends only on them); returns the columns still to mask."""
+    if not out.index.isin(raw.index).all():
+        return present
+    for c in OWN_COLUMNS:
+        if (c in out.columns) != (c in raw.columns) or (
+                c in out.columns and not out[c].equals(raw[c].reindex(out.index))):
+            return present
+    left = []
+    for c in present:
+        if c in raw.columns and c in masked.columns and _texts_in(out[c]) and out[c].equals(raw[c].reindex(out.index)):
+            out[c] = masked[c].reindex(out.index)
+        else:
+            left.append(c)
+    return left
+
+
+def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT, done=None) -> pd.DataFrame:
     """A copy of an orders frame whose free-text `columns` carry no customer data (see the
-    module docstring); other columns are untouched."""
+    module docstring); other columns are untouched. `done`: (raw, masked), an earlier call's
+    frame and result, whose masked texts are taken for the rows and columns they share."""
     out = frame.copy()
     present = [c for c in columns if c in out.columns]
     if not present or out.empty:
         return out
+    if done is not None:
+        present = _reuse(out, present, *done)
+        if not present:
+            return out
     owns, surnames = _own_values(out)
     columns = {col: out[col].to_numpy(object) for col in present}
     maybe = _may_hold_own(columns.values(), owns, surnames)
