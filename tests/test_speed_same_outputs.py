@@ -533,3 +533,13 @@ def test_text_and_numbers__once_per_distinct_value_as_column_wise():
             for units in ("money", "distance"):
                 (x, bx), (y, by) = old_numbers(s, units), V.numbers(s, units)
                 assert x.equals(y) and x.name == y.name and bx.tolist() == by.tolist()
+
+
+def test_fees_json__floats_once_per_distinct_bit_pattern_as_per_value():
+    from addin.cli.fees import _json_column
+
+    v = pd.Series([0.0, -0.0, np.nan, 1.005, 2.5, np.inf, -np.inf, 1e20, 0.1 + 0.2, -0.004, 3.0] * 3)
+    assert _json_column("onsite_hours", v) == [_value("onsite_hours", x) for x in v.tolist()]
+    money = v[~np.isinf(v)]
+    assert _json_column("travel_fee", money) == [_value("travel_fee", x) for x in money.tolist()]
+    assert _json_column("onsite_hours", v.iloc[:0]) == []

@@ -42,18 +42,26 @@ def _value(key: str, v) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
+def _per_bits(values: np.ndarray, text) -> list[str]:
+    """text(v) of every float, computed once per distinct bit pattern (so 0.0 and -0.0 stay
+    apart): money and hours take a few hundred values over 100,000 orders."""
+    codes, uniques = pd.factorize(np.ascontiguousarray(values, dtype=np.float64).view(np.int64))
+    return np.array([text(v) for v in uniques.view(np.float64).tolist()], dtype=object)[codes].tolist()
+
+
 def _json_column(key: str, column: pd.Series) -> list[str]:
     """`_value` of every value of a column, done per column: money and dates vectorised,
     text and flags encoded once per distinct value."""
     if key in MONEY and pd.api.types.is_float_dtype(column.dtype):
         cents = np.round(column.to_numpy(dtype=float) * 100) / 100
-        return ["null" if c != c else f"{c:.2f}" for c in cents.tolist()]
+        return _per_bits(cents, lambda c: "null" if c != c else f"{c:.2f}")
     if pd.api.types.is_bool_dtype(column.dtype):
         return np.where(column.to_numpy(), "true", "false").tolist()
     if pd.api.types.is_integer_dtype(column.dtype):
         return [str(v) for v in column.tolist()]
     if pd.api.types.is_float_dtype(column.dtype) and key not in MONEY:
-        return ["null" if v != v else repr(v) if abs(v) != np.inf else json.dumps(v) for v in column.tolist()]
+        return _per_bits(column.to_numpy(dtype=float),
+                         lambda v: "null" if v != v else repr(v) if abs(v) != np.inf else json.dumps(v))
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
         return column.dt.strftime('"%Y-%m-%d"').fillna("null").tolist()
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in ("string", "boolean", "empty"):
