@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import CellBlankTuple, CellDatetimeTuple, CellNumberTu
 INF = float("inf")
 EPOCH = datetime(1899, 12, 31)
 _col_name = lru_cache(maxsize=None)(xl_col_to_name)
+COL_NAMES = [xl_col_to_name(c) for c in range(256)]
 
 
 def excel_serial(v) -> float | None:
@@ -35,10 +36,6 @@ def excel_serial(v) -> float | None:
     return delta.days + (float(delta.seconds) + float(delta.microseconds) / 1e6) / (60 * 60 * 24) + 1
 
 
-def _inside(row: int, col: int) -> int:
-    return 0
-
-
 class FastSheet(Worksheet):
     """An xlsxwriter Worksheet whose formatted string and number cells are written directly."""
 
@@ -51,12 +48,33 @@ class FastSheet(Worksheet):
                 fallback(self, row, col + j, v, fmt)
             return
         line, sst, check = self.table[row], self.str_table._get_shared_string_index, self._check_dimensions
+        new = tuple.__new__                 # what the cell namedtuples' own __new__ does
         n = min(len(values), len(fmts))
         if n and None not in fmts and 0 <= row < self.xls_rowmax and 0 <= col and col + n <= self.xls_colmax:
             check(row, col)                 # every cell inside the sheet, each one stored or written:
             check(row, col + n - 1)         # the row's ends give the same dimensions as each cell
-            check = _inside
-        new = tuple.__new__                 # what the cell namedtuples' own __new__ does
+            dates = not self.date_1904
+            for j, (v, fmt) in enumerate(zip(values, fmts), start=col):
+                cls = v.__class__
+                if cls is str:
+                    if len(v) < 16000:
+                        line[j] = new(CellStringTuple, (sst(v), fmt))
+                        continue
+                elif cls is float:
+                    if v == v and abs(v) != INF:
+                        line[j] = new(CellNumberTuple, (v, fmt))
+                        continue
+                elif cls is int:
+                    line[j] = new(CellNumberTuple, (float(v), fmt))
+                    continue
+                elif v is None:
+                    line[j] = new(CellBlankTuple, (fmt,))
+                    continue
+                elif (cls is datetime or cls is date) and dates and (number := excel_serial(v)) is not None:
+                    line[j] = new(CellDatetimeTuple, (number, fmt))
+                    continue
+                fallback(self, row, j, v, fmt)
+            return
         for j, (v, fmt) in enumerate(zip(values, fmts), start=col):
             cls = v.__class__
             if cls is str and len(v) < 16000:
@@ -112,15 +130,20 @@ class FastSheet(Worksheet):
 
     def _write_line(self, row: int, line: dict) -> None:
         r, out, cmin, cmax = str(row + 1), [], self.dim_colmin, self.dim_colmax
+        strings = not self.constant_memory
         for col in sorted(line):
             if not cmin <= col <= cmax:
                 continue
             cell = line[col]
             cls, fmt = cell.__class__, cell.format
-            if fmt is not None and cls is CellStringTuple and not self.constant_memory:
-                out.append(f'<c r="{_col_name(col)}{r}" s="{fmt._get_xf_index()}" t="s"><v>{cell.string}</v></c>')
-            elif fmt is not None and (cls is CellNumberTuple or cls is CellDatetimeTuple):
-                out.append(f'<c r="{_col_name(col)}{r}" s="{fmt._get_xf_index()}"><v>{cell.number:.16G}</v></c>')
+            if fmt is not None and ((cls is CellStringTuple and strings) or cls is CellNumberTuple
+                                    or cls is CellDatetimeTuple):
+                xf = fmt.xf_index if fmt.xf_index is not None else fmt._get_xf_index()
+                ref = COL_NAMES[col] if col < 256 else _col_name(col)
+                if cls is CellStringTuple:
+                    out.append(f'<c r="{ref}{r}" s="{xf}" t="s"><v>{cell.string}</v></c>')
+                else:
+                    out.append(f'<c r="{ref}{r}" s="{xf}"><v>{cell.number:.16G}</v></c>')
             else:
                 if out:
                     self.fh.write("".join(out))
