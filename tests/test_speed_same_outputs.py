@@ -543,3 +543,13 @@ def test_fees_json__floats_once_per_distinct_bit_pattern_as_per_value():
     cents = (np.round(v.to_numpy() * 100) / 100).tolist()            # the money path before (column-wise)
     assert _json_column("travel_fee", v) == ["null" if c != c else f"{c:.2f}" for c in cents]
     assert _json_column("onsite_hours", v.iloc[:0]) == []
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_fees_json__dates_once_per_distinct_value_as_strftime_of_the_column(unit):
+    from addin.cli.fees import _json_column
+
+    c = pd.Series(pd.to_datetime(["2026-10-05", None, "2026-10-05 13:00", "1900-01-01", None, "2262-01-01"],
+                                 format="mixed").astype(f"datetime64[{unit}]"), index=[3, 5, 7, 9, 11, 13])
+    assert _json_column("warranty_until", c) == c.dt.strftime('"%Y-%m-%d"').fillna("null").tolist()
+    assert _json_column("warranty_until", c.iloc[:0]) == []
