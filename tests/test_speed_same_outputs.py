@@ -553,3 +553,17 @@ def test_fees_json__dates_once_per_distinct_value_as_strftime_of_the_column(unit
                                  format="mixed").astype(f"datetime64[{unit}]"), index=[3, 5, 7, 9, 11, 13])
     assert _json_column("warranty_until", c) == c.dt.strftime('"%Y-%m-%d"').fillna("null").tolist()
     assert _json_column("warranty_until", c.iloc[:0]) == []
+
+
+def test_datetimes__once_per_distinct_text_as_for_every_cell():
+    from addin.book import values as V
+
+    texts = ["2026-10-05", "2026-10-05 08:30:00", None, "", "  ", "2026/10/5", "2026.10.5", "2026年10月5日",
+             "2026年10月5日 9:30", "20261005", "45000", "0.5", "1899-12-31 09:30:00", "09:30", "2026-13-01",
+             "明天", "2026-10-05", "2026-02-30", "４５０００"]
+    for values in (texts * 3, texts[:1] * 5 + [None], [None, None], []):
+        for dtype in ("str", object):
+            s = pd.Series(values, dtype=dtype, index=range(7, 7 + len(values)), name="d")
+            (a, at, ab), (b, bt, bb) = V._datetimes(s), V.datetimes(s)
+            assert a.equals(b) and a.name == b.name and a.dtype == b.dtype
+            assert at.equals(bt) and at.dtype == bt.dtype and ab.tolist() == bb.tolist()

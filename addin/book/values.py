@@ -96,7 +96,20 @@ def datetimes(s: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
     Accepts Excel dates and date-times, Excel serial numbers, 8-digit numbers (20261005),
     text such as 2026-10-05, 2026/10/5, 2026.10.5, 2026年10月5日, with or without a time.
+    A column of dates (few distinct values) is read once per distinct text.
     """
+    codes, uniques = pd.factorize(s)
+    if 2 * len(uniques) > len(s):
+        return _datetimes(s)
+    stamp, tod, bad = _datetimes(pd.Series(uniques, dtype=s.dtype))
+    return (pd.Series(np.append(stamp.to_numpy(), np.datetime64("NaT", "ns"))[codes], index=s.index, name=s.name,
+                      dtype="datetime64[ns]"),
+            pd.Series(np.append(tod.to_numpy(), np.timedelta64("NaT", "ns"))[codes], index=s.index,
+                      dtype="timedelta64[ns]"),
+            np.append(bad, False)[codes])
+
+
+def _datetimes(s: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     present = s.notna() & (s.str.strip() != "")
     stamp = pd.to_datetime(s, format="ISO8601", errors="coerce").astype("datetime64[ns]")
     tod = pd.Series(pd.NaT, index=s.index, dtype="timedelta64[ns]")
