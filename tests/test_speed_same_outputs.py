@@ -567,3 +567,12 @@ def test_datetimes__once_per_distinct_text_as_for_every_cell():
             (a, at, ab), (b, bt, bb) = V._datetimes(s), V.datetimes(s)
             assert a.equals(b) and a.name == b.name and a.dtype == b.dtype
             assert at.equals(bt) and at.dtype == bt.dtype and ab.tolist() == bb.tolist()
+
+
+def test_fees_json__the_key_prefix_is_joined_per_distinct_text_as_per_cell(book_path):
+    from addin.cli.fees import _json_column
+
+    result = compute(load_workbook(book_path))
+    for key in result.columns:
+        column = result[key]
+        assert _json_column(key, column, '"k": ') == ['"k": ' + t for t in _json_column(key, column)], key
