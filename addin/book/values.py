@@ -65,9 +65,12 @@ def cell_text(v) -> str | None:
 
 
 def text(s: pd.Series) -> pd.Series:
-    """Text cells → stripped str, None when empty (object dtype)."""
-    s = s.str.strip()
-    return s.astype(object).where(s.notna() & (s != ""), None)
+    """Text cells → stripped str, None when empty (object dtype). Stripped once per distinct
+    value (a column of choices holds a handful), then spread back by code."""
+    codes, uniques = pd.factorize(s)
+    kept = pd.Series(uniques, dtype=s.dtype).str.strip()
+    kept = kept.astype(object).where(kept.notna() & (kept != ""), None).tolist() + [None]
+    return pd.Series(np.array(kept, dtype=object)[codes], index=s.index, dtype=object, name=s.name)
 
 
 def _norm(s: pd.Series) -> pd.Series:
@@ -77,13 +80,15 @@ def _norm(s: pd.Series) -> pd.Series:
 def numbers(s: pd.Series, units: str = "money") -> tuple[pd.Series, np.ndarray]:
     """Number cells → float64; text such as '1,200 元', '¥80', '８０' is read too, and with
     units="distance" '35公里', '35km', '35 千米' (UNITS says what each kind may carry)."""
-    out = pd.to_numeric(s, errors="coerce").astype(float)
-    odd = out.isna() & s.notna()
+    codes, uniques = pd.factorize(s)                     # read once per distinct text
+    u = pd.Series(uniques, dtype=s.dtype)
+    out = pd.to_numeric(u, errors="coerce").astype(float)
+    odd = out.isna() & u.notna()
     if odd.any():
-        cleaned = _norm(s[odd]).str.replace(_STRIP[units], "", regex=True)
+        cleaned = _norm(u[odd]).str.replace(_STRIP[units], "", regex=True)
         out[odd] = pd.to_numeric(cleaned, errors="coerce").astype(float)
-    bad = (out.isna() & s.notna() & (s.str.strip() != "")).to_numpy()
-    return out, bad
+    bad = np.append((out.isna() & u.notna() & (u.str.strip() != "")).to_numpy(dtype=bool), False)[codes]
+    return pd.Series(np.append(out.to_numpy(dtype=float), np.nan)[codes], index=s.index, name=s.name), bad
 
 
 def datetimes(s: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
@@ -91,7 +96,20 @@ def datetimes(s: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
 
     Accepts Excel dates and date-times, Excel serial numbers, 8-digit numbers (20261005),
     text such as 2026-10-05, 2026/10/5, 2026.10.5, 2026年10月5日, with or without a time.
+    A column of dates (few distinct values) is read once per distinct text.
     """
+    codes, uniques = pd.factorize(s)
+    if 2 * len(uniques) > len(s):
+        return _datetimes(s)
+    stamp, tod, bad = _datetimes(pd.Series(uniques, dtype=s.dtype))
+    return (pd.Series(np.append(stamp.to_numpy(), np.datetime64("NaT", "ns"))[codes], index=s.index, name=s.name,
+                      dtype="datetime64[ns]"),
+            pd.Series(np.append(tod.to_numpy(), np.timedelta64("NaT", "ns"))[codes], index=s.index,
+                      dtype="timedelta64[ns]"),
+            np.append(bad, False)[codes])
+
+
+def _datetimes(s: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
     present = s.notna() & (s.str.strip() != "")
     stamp = pd.to_datetime(s, format="ISO8601", errors="coerce").astype("datetime64[ns]")
     tod = pd.Series(pd.NaT, index=s.index, dtype="timedelta64[ns]")

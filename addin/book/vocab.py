@@ -152,17 +152,22 @@ def classify(frame: pd.DataFrame, vocab: Vocab) -> pd.Series:
 
 
 def _faults(t: pd.DataFrame, vocab: Vocab) -> pd.Series:
-    out = pd.Series("", index=t.index, dtype=object)
-    terms = sorted(((term, f) for f in vocab.faults for term in {norm(f.name), *f.synonyms} if term),
-                   key=lambda p: -len(p[0]))
-    for source in ("diagnosed_fault", "reported_fault"):
-        for exact in (True, False):          # a whole name or synonym first, then one inside the text
-            for term, f in terms:
-                scope = (t["category"] == norm(f.category)) if f.category else True
-                found = (t[source] == term) if exact else t[source].str.contains(term, regex=False)
-                out = out.mask((out == "") & scope & found, f.name)
-    typed = t["diagnosed_fault"].where(t["diagnosed_fault"] != "", t["reported_fault"])
-    return out.mask(out == "", typed).mask(lambda s: s == "", "(未填故障)")
+    """Per distinct (category, 现场确诊故障, 报修故障): the first fault-list term (longest first)
+    that is the whole 现场确诊故障 of the order's category, else one inside it, else the same for
+    报修故障; else the text as typed (a few thousand distinct rows, so a plain loop)."""
+    terms = [(term, f.name, norm(f.category) if f.category else None)
+             for term, f in sorted(((term, f) for f in vocab.faults for term in {norm(f.name), *f.synonyms} if term),
+                                   key=lambda p: -len(p[0]))]
+
+    def name(cat: str, texts) -> str:
+        for text in texts:
+            for exact in (True, False):      # a whole name or synonym first, then one inside the text
+                for term, fault, scope in terms:
+                    if fault and (scope is None or cat == scope) and (text == term if exact else term in text):
+                        return fault
+        return texts[0] or texts[1] or "(未填故障)"
+    return pd.Series([name(c, (d, r)) for c, d, r in zip(t["category"], t["diagnosed_fault"], t["reported_fault"])],
+                     index=t.index, dtype=object)
 
 
 def fault_names(frame: pd.DataFrame, vocab: Vocab) -> pd.Series:

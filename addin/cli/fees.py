@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from json.encoder import encode_basestring
 from pathlib import Path
 
 import click
@@ -41,25 +42,47 @@ def _value(key: str, v) -> str:
     return json.dumps(v, ensure_ascii=False)
 
 
-def _json_column(key: str, column: pd.Series) -> list[str]:
-    """`_value` of every value of a column, done per column: money and dates vectorised,
-    text and flags encoded once per distinct value."""
+def _per_bits(values: np.ndarray, text, prefix: str = "") -> list[str]:
+    """prefix + text(v) of every float, computed once per distinct bit pattern (so 0.0 and -0.0
+    stay apart): money and hours take a few hundred values over 100,000 orders."""
+    codes, uniques = pd.factorize(np.ascontiguousarray(values, dtype=np.float64).view(np.int64))
+    return np.array([prefix + text(v) for v in uniques.view(np.float64).tolist()], dtype=object)[codes].tolist()
+
+
+def _json_column(key: str, column: pd.Series, prefix: str = "") -> list[str]:
+    """prefix + `_value` of every value of a column, done per column: money and dates
+    vectorised, text and flags encoded once per distinct value (the prefix, `"key": `, is
+    joined to each distinct text, not to each cell)."""
     if key in MONEY and pd.api.types.is_float_dtype(column.dtype):
         cents = np.round(column.to_numpy(dtype=float) * 100) / 100
-        return ["null" if c != c else f"{c:.2f}" for c in cents.tolist()]
+        return _per_bits(cents, lambda c: "null" if c != c else f"{c:.2f}", prefix)
     if pd.api.types.is_bool_dtype(column.dtype):
-        return np.where(column.to_numpy(), "true", "false").tolist()
+        return np.where(column.to_numpy(), prefix + "true", prefix + "false").tolist()
     if pd.api.types.is_integer_dtype(column.dtype):
-        return [str(v) for v in column.tolist()]
+        return [f"{prefix}{v}" for v in column.tolist()]
     if pd.api.types.is_float_dtype(column.dtype) and key not in MONEY:
-        return ["null" if v != v else repr(v) if abs(v) != np.inf else json.dumps(v) for v in column.tolist()]
+        return _per_bits(column.to_numpy(dtype=float),
+                         lambda v: "null" if v != v else repr(v) if abs(v) != np.inf else json.dumps(v), prefix)
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind == "M":      # dates: a few thousand distinct
+        values = column.to_numpy()
+        codes, uniques = pd.factorize(values.view(np.int64))
+        texts = pd.Series(uniques.view(values.dtype)).dt.strftime('"%Y-%m-%d"').fillna("null").tolist()
+        return np.array([prefix + t for t in texts], dtype=object)[codes].tolist()
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
-        return column.dt.strftime('"%Y-%m-%d"').fillna("null").tolist()
+        return [prefix + t for t in column.dt.strftime('"%Y-%m-%d"').fillna("null").tolist()]
     if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) in ("string", "boolean", "empty"):
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        texts = np.array([_value(key, u) for u in uniques] + ["null"], dtype=object)
+        quote = encode_basestring if key not in MONEY else None       # = json.dumps(text, ensure_ascii=False)
+        texts = np.array([prefix + (quote(u) if quote and u.__class__ is str else _value(key, u)) for u in uniques]
+                         + [prefix + "null"], dtype=object)
         return texts[codes].tolist()
-    return [_value(key, v) for v in column.tolist()]
+    values = column.tolist()
+    if column.dtype == object and all(v.__class__ is tuple or v is None for v in values):
+        distinct = dict.fromkeys(values)           # suspicions, notes: a few distinct tuples of text
+        if all(v is None or all(e.__class__ is str for e in v) for v in distinct):
+            texts = {v: prefix + _value(key, v) for v in distinct}
+            return [texts[v] for v in values]
+    return [prefix + _value(key, v) for v in values]
 
 
 def json_chunks(result: pd.DataFrame, rows: int = 5000):
@@ -70,7 +93,7 @@ def json_chunks(result: pd.DataFrame, rows: int = 5000):
     for start in range(0, len(result), rows):
         part = result.iloc[start:start + rows]
         columns = [[f'{{"row": {int(r)}' for r in part.index]]
-        columns += [[name + text for text in _json_column(key, part[key])] for name, key in zip(names, part.columns)]
+        columns += [_json_column(key, part[key], name) for name, key in zip(names, part.columns)]
         yield ("" if start == 0 else ",\n") + "},\n".join(map(", ".join, zip(*columns))) + "}"
     yield "\n]"
 

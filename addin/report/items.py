@@ -68,16 +68,35 @@ def _top(values, n: int = 2) -> str:
     return "、".join(f"{k} {v} 单" for k, v in counts.head(n).items())
 
 
+def _history_counts(h: pd.DataFrame, keys: tuple[str, ...], quality: bool, months: list[str]) -> dict:
+    """key values → failures per month of `months` in the history (product-quality ones only
+    when `quality`), grouped once for all the items that ask (the last history's counts are kept)."""
+    if _COUNTS.get("history") is not h:                  # one history at a time: no frame kept longer
+        _COUNTS.clear()
+        _COUNTS.update(history=h, counts={})
+    cache = _COUNTS["counts"]
+    got = cache.get((keys, quality, tuple(months)))
+    if got is None:
+        q = h[h["is_quality"]] if quality else h
+        table = q.groupby([*keys, "month"], sort=False).size()
+        got = {}
+        for k, n in table.items():
+            got.setdefault(k[:-1], {})[k[-1]] = int(n)
+        got = {k: [v.get(m, 0) for m in months] for k, v in got.items()}
+        cache[(keys, quality, tuple(months))] = got
+    return got
+
+
+_COUNTS: dict = {}
+
+
 def _trend(summary: MonthSummary, cols: dict) -> str:
     """', 近 3 个月 1→2→5(上升)' for the orders of the history matching `cols`."""
     h = summary.history
     if h is None or h.empty:
         return ""
-    q = h[h["is_quality"]] if "cause_class" not in cols else h
-    for c, v in cols.items():
-        q = q[q[c] == v]
     months = trends.months_to(summary.month)
-    counts = [int(v) for v in q["month"].value_counts().reindex(months, fill_value=0)]
+    counts = _history_counts(h, tuple(cols), "cause_class" not in cols, months).get(tuple(cols.values()), [0] * len(months))
     f = trends.flag(counts)
     return f",近 3 个月 {'→'.join(map(str, counts[-3:]))}" + (f"({f})" if f else "")
 
@@ -90,17 +109,23 @@ def _answered(answered: dict, kind: str, key: str, n: int) -> str:
 
 
 def _group_items(dept, summary, sub, by, kind, rule, say, answered) -> list[Raised]:
-    """One item per group of `sub` by `by` where `rule(key, group)` gives a reason (or an earlier
-    answer exists); `say(key, group, reason)` words it."""
-    out = []
-    for key, g in sub.groupby(by, sort=True):
+    """One item per group of `sub` by `by` where `rule(key, n)` gives a reason for a group of
+    n orders (or an earlier answer exists); `say(key, group, reason)` words it. Only the groups
+    that become items are cut out of `sub` (a month has thousands of groups, most of one order)."""
+    found = []
+    grouped = sub.groupby(by, sort=True)
+    positions = grouped.indices
+    for key, n in grouped.size().items():
         key = key if isinstance(key, tuple) else (key,)
         skey = "|".join(map(str, key))
-        reason = rule(key, g) or ("仍在发生" if (kind, skey) in answered else "")
+        reason = rule(key, int(n)) or ("仍在发生" if (kind, skey) in answered else "")
         if reason:
-            out.append(Raised(FeedbackItem(dept, kind, skey, say(key, g, reason) + "。", len(g)), g.index))
-    out.sort(key=lambda r: (-r.item.count, r.item.key))
-    return out[:TOP]
+            found.append((-int(n), skey, key, reason))
+    out = []
+    for _, skey, key, reason in sorted(found, key=lambda f: f[:2])[:TOP]:     # only the items kept are worded
+        g = sub.iloc[positions[key if len(by) > 1 else key[0]]]
+        out.append(Raised(FeedbackItem(dept, kind, skey, say(key, g, reason) + "。", len(g)), g.index))
+    return out
 
 
 def _rate_text(rate: float | None) -> str:
@@ -112,16 +137,16 @@ def _batch_items(dept, summary, answered, ask) -> list[Raised]:
     p, sold = summary.policy, trends.batch_sales(summary.vocab.sales)
     alert, n_min = float(p.failure_rate_alert), p.batch_min_failures
 
-    def rate(key, g):
+    def rate(key, n):
         units = sold.get(tuple(key))
-        return len(g) / units if units else None
+        return n / units if units else None
 
-    def rule(key, g):
-        r = rate(key, g)
-        if len(g) >= n_min:
-            return f"本月 {len(g)} 单,达到批次阈值 {n_min} 单{_rate_text(r)}"
-        if r is not None and r >= alert and len(g) >= REPEAT:
-            return f"本月 {len(g)} 单,批次故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%"
+    def rule(key, n):
+        r = rate(key, n)
+        if n >= n_min:
+            return f"本月 {n} 单,达到批次阈值 {n_min} 单{_rate_text(r)}"
+        if r is not None and r >= alert and n >= REPEAT:
+            return f"本月 {n} 单,批次故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%"
         return ""
 
     def say(key, g, reason):
@@ -138,11 +163,11 @@ def _early_items(dept, summary, answered) -> list[Raised]:
     sold = trends.model_sales(summary.vocab.sales, summary.month)["sold_month"]
     alert = float(summary.policy.failure_rate_alert)
 
-    def rule(key, g):
+    def rule(key, n):
         units = int(sold.get(key[0], 0))
-        r = len(g) / units if units else None
-        if len(g) >= REPEAT or (r is not None and r >= alert and len(g) >= REPEAT):
-            return f"购买 15 天内故障 {len(g)} 单{_rate_text(r).replace('故障率', '15天内故障率')}"
+        r = n / units if units else None
+        if n >= REPEAT or (r is not None and r >= alert and n >= REPEAT):
+            return f"购买 15 天内故障 {n} 单{_rate_text(r).replace('故障率', '15天内故障率')}"
         return ""
 
     def say(key, g, reason):
@@ -158,10 +183,10 @@ def _model_rate_items(dept, summary, answered) -> list[Raised]:
     alert, q = float(summary.policy.failure_rate_alert), summary.orders[summary.orders["is_quality"]]
     rates = {r[0]: r[5] for r in table.rows}
 
-    def rule(key, g):
+    def rule(key, n):
         r = rates.get(key[0])
-        return f"故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%(本月 {len(g)} 单)" if (
-            r is not None and r >= alert and len(g) >= REPEAT) else ""
+        return f"故障率 {r * 100:.1f}% 超过预警 {alert * 100:g}%(本月 {n} 单)" if (
+            r is not None and r >= alert and n >= REPEAT) else ""
 
     def say(key, g, reason):
         return (f"{key[0]} {reason}{_trend(summary, {'model': key[0]})};主要故障 {_top(g['fault'])};"
@@ -172,8 +197,8 @@ def _model_rate_items(dept, summary, answered) -> list[Raised]:
 def _fault_items(dept, summary, answered) -> list[Raised]:
     q = summary.orders[summary.orders["is_quality"]]
 
-    def rule(key, g):
-        return f"本月 {len(g)} 单" if len(g) >= REPEAT else ""
+    def rule(key, n):
+        return f"本月 {n} 单" if n >= REPEAT else ""
 
     def say(key, g, reason):
         m, f = key
@@ -188,8 +213,8 @@ def _cause_items(dept, summary, answered) -> list[Raised]:
     o = summary.orders
     sub = o[o["is_failure"] & (o["cause_group"] == SERVICE)]
 
-    def rule(key, g):
-        return f"本月 {len(g)} 单" if len(g) >= REPEAT else ""
+    def rule(key, n):
+        return f"本月 {n} 单" if n >= REPEAT else ""
 
     def say(key, g, reason):
         return (f"原因为“{key[0]}”的故障{reason}{_trend(summary, {'cause_class': key[0]})}"

@@ -168,14 +168,20 @@ def _masked(table: Table) -> Table:
 def private_summary(summary: MonthSummary, wb) -> MonthSummary:
     """The month as departments without full customer data see it: customers' data masked in
     the orders' free text (privacy.mask_free_text) before any table, chart or item is made from
-    it (the repeat table's earlier visits too), and phone-like runs masked in every other text
-    cell (e.g. the check's examples)."""
+    it (the repeat table's earlier visits too: its repairs, the only orders that table reads),
+    and phone-like runs masked in every other text cell (e.g. the check's examples). The
+    history's failures are the repeat window's repairs: their texts are masked once."""
     orders = mask_free_text(summary.orders)
-    repeat_orders = mask_free_text(summary.repeat_orders) if summary.repeat_orders is not None else None
+    repeat_orders = summary.repeat_orders
+    if repeat_orders is not None:
+        repairs = repeat_orders[repeat_orders["service_type"].isin(kpis.FAULT_TYPES)]
+        repeat_orders = mask_free_text(repairs)
     tables = kpis.all_kpis(orders, wb.policy, wb.settings, wb.issues, wb.orders.sheet, summary.unplaced,
                            summary.vocab, repeat_orders)
     tables = {k: _masked(t) for k, t in {**summary.kpis, **tables}.items()}
-    history = mask_free_text(summary.history) if summary.history is not None else None
+    history = summary.history
+    if history is not None:
+        history = mask_free_text(history, done=(repairs, repeat_orders) if repeat_orders is not None else None)
     return replace(summary, orders=orders, table728=table_728(orders), kpis=tables, history=history,
                    repeat_orders=repeat_orders)
 

@@ -38,6 +38,7 @@ _PHONE_LIKE = re.compile(
 _HOUSE = re.compile(r"(?:[\u4e00-\u9fa5]{0,8}?(?:小区|花园|公寓|大厦|家园|新村|苑|广场|村|路|街|巷|弄))?"
                     r"(?:[0-9０-９A-Za-z一二三四五六七八九十]+(?:栋|幢|座|号楼|单元|层|楼|室|户))+"
                     r"|[\u4e00-\u9fa5]{1,8}?(?:路|街|巷|弄|大道)[0-9０-９]+号(?:院)?")
+_NOT_DIGIT = re.compile(r"\D")
 _HONORIFICS = ("先生", "女士", "小姐", "太太", "阿姨", "大爷", "大妈", "师傅", "老师", "家")
 _MOBILE, _LANDLINE = MOBILE, LANDLINE          # the one phone format (addin.book.values)
 _ORG_SUFFIXES = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团", "厂", "店", "中心", "酒店",
@@ -127,11 +128,14 @@ def _own_values(frame: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
     def col(name) -> list[str]:
         if name not in frame.columns:
             return [""] * len(frame)
-        return ["" if _is_blank(v) else str(v).strip() for v in frame[name].to_numpy(object)]
+        return [v.strip() if v.__class__ is str else "" if _is_blank(v) else str(v).strip()
+                for v in frame[name].to_numpy(object)]
     name, phone, address = col("customer"), col("phone"), col("address")
-    kept = [mask_address(a) or "" if a else "" for a in address]
+    kept_of = {a: mask_address(a) or "" for a in set(address) if a}          # per distinct value
+    kept = [kept_of[a] if a else "" for a in address]
     detail = [a[len(k):] if k != "***" and a.startswith(k) else "" for a, k in zip(address, kept)]
-    digits = [re.sub(r"\D", "", p) for p in phone]
+    digits_of = {p: _NOT_DIGIT.sub("", p) for p in set(phone)}
+    digits = [digits_of[p] for p in phone]
     owns = [[v if len(v) >= 2 else "" for v in values] for values in (name, phone, digits, address, detail)]
     surnames = [n[0] if 2 <= len(n) <= 4 else "" for n in name]
     return owns, surnames
@@ -152,21 +156,79 @@ def _replace_own(texts: list, owns: list[list[str]], surnames: list[str]) -> lis
     return out
 
 
-def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT) -> pd.DataFrame:
+BLOB_LIMIT = 1_000                # characters: beyond that testing each row column by column is quicker
+
+
+def _may_hold_own(columns, owns: list[list[str]], surnames: list[str]) -> list[bool] | None:
+    """Per row: could one of its own values (or its surname) be in its free text? False only
+    where none of them is in any distinct text of the columns (then `_replace_own` would change
+    nothing there), tested against all distinct texts joined in one string; None (test every
+    row) when the distinct texts are too long for that to pay."""
+    distinct = {v for texts in columns for v in set(texts.tolist()) if isinstance(v, str)}
+    if sum(map(len, distinct)) > BLOB_LIMIT:
+        return None
+    blob = "\x00".join(distinct)
+    maybe = [False] * len(surnames)
+    for values in (*owns, surnames):
+        for i in [i for i, v in enumerate(values) if v and v in blob]:
+            maybe[i] = True
+    return maybe
+
+
+OWN_COLUMNS = tuple(MASKERS)
+
+
+def _texts_in(series: pd.Series) -> bool:
+    return any(isinstance(v, str) for v in series.to_numpy(object))
+
+
+def _reuse(out: pd.DataFrame, present: list[str], raw: pd.DataFrame, masked: pd.DataFrame) -> list[str]:
+    """Fills `out`'s columns from an earlier `mask_free_text(raw)` → `masked` where this frame's
+    rows are rows of `raw` with the same own values and the same texts (a row's masked text
+    depends only on them); returns the columns still to mask."""
+    if not out.index.isin(raw.index).all():
+        return present
+    for c in OWN_COLUMNS:
+        if (c in out.columns) != (c in raw.columns) or (
+                c in out.columns and not out[c].equals(raw[c].reindex(out.index))):
+            return present
+    left = []
+    for c in present:
+        if c in raw.columns and c in masked.columns and _texts_in(out[c]) and out[c].equals(raw[c].reindex(out.index)):
+            out[c] = masked[c].reindex(out.index)
+        else:
+            left.append(c)
+    return left
+
+
+def mask_free_text(frame: pd.DataFrame, columns=FREE_TEXT, done=None) -> pd.DataFrame:
     """A copy of an orders frame whose free-text `columns` carry no customer data (see the
-    module docstring); other columns are untouched."""
+    module docstring); other columns are untouched. `done`: (raw, masked), an earlier call's
+    frame and result, whose masked texts are taken for the rows and columns they share."""
     out = frame.copy()
     present = [c for c in columns if c in out.columns]
     if not present or out.empty:
         return out
+    if done is not None:
+        present = _reuse(out, present, *done)
+        if not present:
+            return out
     owns, surnames = _own_values(out)
+    columns = {col: out[col].to_numpy(object) for col in present}
+    maybe = _may_hold_own(columns.values(), owns, surnames)
     for col in present:
-        texts = out[col].to_numpy(object)
+        texts = columns[col]
         has = np.array([isinstance(v, str) for v in texts], dtype=bool)
         if not has.any():
             continue
         rows = np.flatnonzero(has)
-        own = _replace_own(texts[rows].tolist(), [[o[i] for i in rows] for o in owns], [surnames[i] for i in rows])
+        own = texts[rows].tolist()
+        hit = [k for k, i in enumerate(rows.tolist()) if maybe is None or maybe[i]]
+        if hit:
+            at = rows[hit]
+            for k, text in zip(hit, _replace_own([own[k] for k in hit], [[o[i] for i in at] for o in owns],
+                                                 [surnames[i] for i in at])):
+                own[k] = text
         uniques = pd.Series(pd.unique(pd.Series(own, dtype=object)), dtype=object)   # texts repeat a lot
         masked = uniques.str.replace(_PHONE_LIKE, MASK, regex=True).str.replace(_HOUSE, MASK, regex=True)
         texts = texts.copy()

@@ -180,6 +180,18 @@ def row_points(values, widths, wrapped=None) -> float:
     return ROW_PT if lines <= 1 else min(lines, MAX_LINES) * LINE_PT + PAD_PT
 
 
+def row_heights(rows, widths, wrapped) -> list[float]:
+    """`row_points` of every row, column by column (the lines of each wrapped column's texts,
+    then the most per row)."""
+    n = min(len(widths), len(wrapped))
+    if any(len(r) < n for r in rows):
+        return [row_points(r, widths, wrapped) for r in rows]
+    lines = [[_lines(v, w) if v.__class__ is str else text_lines(v, w) if isinstance(v, str) else 1
+              for v in (r[j] for r in rows)] for j, w in enumerate(widths[:n]) if wrapped[j]]
+    most = map(max, zip(*lines)) if lines else [1] * len(rows)
+    return [ROW_PT if m <= 1 else min(m, MAX_LINES) * LINE_PT + PAD_PT for m in most]
+
+
 def table_widths(table: Table) -> list[float]:
     """Column widths a table reads well in: numbers by kind, text by its longest value
     (kept between 8 and 24; longer text wraps) and by its header (in at most two lines)."""
@@ -217,9 +229,8 @@ def write_table(ws, row: int, col: int, table: Table, f: dict, *, title: str | N
     wrapped = [k == "text" for k in table.kinds]
     fmts = {marked: [f[(kind, marked)] for kind in table.kinds] for marked in (False, True)}
     put = _row_writer(ws)
-    for i, values in enumerate(table.rows):
+    for i, (values, pt) in enumerate(zip(table.rows, row_heights(table.rows, widths, wrapped))):
         put(header + 1 + i, col, values, fmts[i in marked_rows], _fallback)
-        pt = row_points(values, widths, wrapped)
         ws.set_row(header + 1 + i, pt)
         height += pt
     last = header + len(table.rows)

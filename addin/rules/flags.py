@@ -75,18 +75,20 @@ class _Row(Mapping):
 class _Columns:
     """The flagged rows' fields as display values, each column converted on first use."""
 
-    def __init__(self, frame: pd.DataFrame):
-        self.frame, self._done = frame, {}
+    def __init__(self, frame: pd.DataFrame, mask: np.ndarray | None = None):
+        self.frame, self._mask, self._done = frame, mask, {}
 
     def get(self, field: str) -> list:
         if field not in self._done:
-            self._done[field] = shown(self.frame[field])
+            column = self.frame[field]
+            self._done[field] = shown(column if self._mask is None else column[self._mask])
         return self._done[field]
 
 
-def messages(frame: pd.DataFrame, rows: list[int], message) -> list[str]:
-    """The message of every flagged row (`frame` holds only those rows)."""
-    cols = _Columns(frame)
+def messages(frame: pd.DataFrame, rows: list[int], message, mask: np.ndarray | None = None) -> list[str]:
+    """The message of every flagged row (`frame` holds only those rows, or `mask` picks them:
+    then only the columns a message names are cut)."""
+    cols = _Columns(frame, mask)
     if callable(message):
         return [message(_Row(cols, i, row)) for i, row in enumerate(rows)]
     plan = _plan(message)
@@ -108,7 +110,6 @@ def issues(frame: pd.DataFrame, mask, sheet: str, col: int, header: str, code: s
     mask = pd.Series(mask, index=frame.index).fillna(False).astype(bool).to_numpy()
     if not mask.any():
         return []
-    flagged = frame[mask]
-    rows = [int(r) for r in flagged.index]
-    texts = messages(flagged, rows, message)
+    rows = [int(r) for r in frame.index[mask]]
+    texts = messages(frame, rows, message, mask)
     return [Issue(CellRef(sheet, row, col), header, code, severity, text) for row, text in zip(rows, texts)]
