@@ -120,6 +120,7 @@ def _char_px(ch: str) -> float:
     return 9.5 if ch.isupper() or ch in "&#" else 7.5
 
 
+@lru_cache(maxsize=1 << 16)
 def text_px(text: str) -> float:
     """Width of a one-line text in Excel pixels (10 pt)."""
     return sum(_char_px(ch) for ch in text)
