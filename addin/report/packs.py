@@ -22,7 +22,7 @@ from addin.book.months import parse_month, reply_due, send_date
 from addin.report.detail import detail_table
 from addin.report.items import ROLE_CHARTS, ROLE_SHEETS, ROLE_TABLES, raised_for, role_of
 from addin.report.packbook import settlement_table, write_pack
-from addin.report import kpis
+from addin.report import kpis, trends
 from addin.report.privacy import mask_frame, mask_free_text, mask_text
 from addin.report.replies import Ledger, dept_code, ledger_path
 from addin.book.settings import Department
@@ -167,14 +167,16 @@ def _masked(table: Table) -> Table:
 def private_summary(summary: MonthSummary, wb) -> MonthSummary:
     """The month as departments without full customer data see it: customers' data masked in
     the orders' free text (privacy.mask_free_text) before any table, chart or item is made from
-    it (the repeat table's earlier visits too), and phone-like runs masked in every other text
+    it (the repeat table's earlier visits and the 12 months of 故障走势 too), and phone-like runs masked in every other text
     cell (e.g. the check's examples)."""
     orders = mask_free_text(summary.orders)
     repeat_orders = mask_free_text(summary.repeat_orders) if summary.repeat_orders is not None else None
     tables = kpis.all_kpis(orders, wb.policy, wb.settings, wb.issues, wb.orders.sheet, summary.unplaced,
                            summary.vocab, repeat_orders)
-    tables = {k: _masked(t) for k, t in {**summary.kpis, **tables}.items()}
     history = mask_free_text(summary.history) if summary.history is not None else None
+    if history is not None:        # 故障走势 names models: drawn again from the masked history
+        tables.update(trends.tables(orders, history, summary.vocab.sales, summary.month, wb.policy))
+    tables = {k: _masked(t) for k, t in {**summary.kpis, **tables}.items()}
     return replace(summary, orders=orders, table728=table_728(orders), kpis=tables, history=history,
                    repeat_orders=repeat_orders)
 
