@@ -435,3 +435,37 @@ def test_an_older_ledger_beside_the_workbook_goes_to_the_factory_that_has_its_ad
     new = sorted(e.name for e in (tmp_path / "发件箱").glob("2026-10_*_*.eml"))
     assert new == ["2026-10_海信集团_售后服务部.eml", "2026-10_海信集团_研发部.eml", "2026-10_海信集团_质量部.eml"]
     assert result.ok and sum("之前已写入发件箱" in line for line in lines) == 4
+
+
+def test_an_order_of_no_factory_claims_nothing_and_fees_says_so(tmp_path, at):
+    """Several factories, 品牌 unknown / blank on two in-warranty orders: no factory summary has them,
+    so `fees` says they are left out and exits 1; they claim nothing (held, 品牌未知), --json names
+    every order's factory, and the 厂家结算联 says it cannot be claimed."""
+    import json
+    import subprocess
+    from addin.cli.fees import command as fees_command
+    from addin.day.formpdf import print_orders
+    at("2026-11-23")
+    orders = _orders()
+    orders[1]["brand"], orders[4]["brand"] = "长虹", None          # FW202610002, FW202610005: in warranty
+    path = write_workbook(tmp_path / "b.xlsx", orders, SETTINGS, TCL_POLICY)
+    wb = load_workbook(path)
+    result = compute(wb)
+    lost = result.loc[[3, 6]]
+    assert lost["factory_claim"].tolist() == [0, 0] and (lost["claim_held"] > 0).all()
+    assert lost["claim_status"].str.startswith("品牌未知").all() and "长虹" in lost["claim_status"][3]
+    assert (result.loc[[2, 4, 7], "claim_status"] == "结算").all()        # FW202610004: 保外
+    run = CliRunner().invoke(fees_command, [str(path), "--month", "2026-10"])
+    assert run.exit_code == 1, run.output
+    assert "另有 2 张服务单(第3行、第6行)" in run.output and "未计入" in run.output
+    shown = [line for line in run.output.splitlines() if "厂家结算合计" in line]
+    claimed = sum(Decimal(line.split("厂家结算合计 ")[1].split(" 元")[0]) for line in shown)
+    assert len(shown) == 2 and claimed == Decimal(str(result["factory_claim"].sum())).quantize(Decimal("0.01"))
+    rows = json.loads(CliRunner().invoke(fees_command, [str(path), "--json"]).output)
+    assert [(o["row"], o["factory"]) for o in rows] == [(2, "TCL"), (3, ""), (4, "TCL"), (5, "海信集团"),
+                                                        (6, ""), (7, "海信集团")]
+    assert {"order_no", "factory_claim", "claim_status"} <= set(rows[0])
+    out = tmp_path / "forms.pdf"
+    print_orders(wb, ["FW202610002"], 0, out)
+    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout.split("\f")
+    assert "不能向厂家结算" in pages[2] and "厂家结算金额" not in pages[2]
