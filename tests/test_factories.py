@@ -469,3 +469,32 @@ def test_an_order_of_no_factory_claims_nothing_and_fees_says_so(tmp_path, at):
     print_orders(wb, ["FW202610002"], 0, out)
     pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout.split("\f")
     assert "不能向厂家结算" in pages[2] and "厂家结算金额" not in pages[2]
+
+
+def test_a_single_factorys_reply_items_go_on_in_the_packs_of_the_factory_that_takes_them_over(tmp_path, at):
+    """A dealer reported October with one factory (items with factory ''), then adds a second: the
+    December packs still remind of the unanswered October items and count them in 各部门回复情况 —
+    an item naming a model goes to the factory whose orders have it, the others to the first
+    factory of the 厂家 table with that department."""
+    at("2026-11-23")
+    single = Settings(dealer_name="青禾家电", sender="svc@dealer.test", send_day=5, mail_when_no_items=True,
+                      departments=TCL.departments)
+    rows = ORDERS + (("FW202610007", "海信", "空调", "海三", "13700000007", datetime(2026, 6, 1), "压缩机"),
+                     ("FW202610008", "容声", "冰箱", "海四", "13700000008", datetime(2026, 3, 1), "压缩机"))
+    path = write_workbook(tmp_path / "服务单.xlsx", _orders(rows), single)
+    october = build_factories(load_workbook(path), "2026-10", tmp_path / "oct")
+    sent = {i: p.department.name for p in october[0].packs for i in p.item_ids}
+    assert len(sent) >= 3, sent
+    items = {i.id: i for i in Ledger(path.with_name(path.stem + "_改进回复跟踪.sqlite")).items()}
+    at("2027-01-20")
+    write_workbook(path, _orders(rows), SETTINGS, TCL_POLICY)    # the dealer adds 海信集团 (listed first)
+    reports = build_factories(load_workbook(path), "2026-12", tmp_path / "dec")
+    carried = {i: (r.summary.factory, p.department.name) for r in reports for p in r.packs for i in p.carried_ids}
+    assert set(carried) == set(sent)                                # every unanswered item, once
+    assert all(dept == sent[i] for i, (_, dept) in carried.items())
+    for i, (factory, _) in carried.items():
+        models = {MODEL[o[2]] for o in rows if ("TCL" in o[1].upper()) == (factory == "TCL")}
+        named = next((m for m in MODEL.values() if m in items[i].text), None)
+        assert named is None or named in models, (i, factory, items[i].text)
+    rates = {r.summary.factory: sum(row[1] for row in r.summary.kpis["replies"].rows) for r in reports}
+    assert sum(rates.values()) == len(sent)

@@ -201,6 +201,9 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None, ledger_f
                         issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet,
                         vocab=getattr(wb, "vocab", None))
     ledger = Ledger(ledger_file or ledger_path(wb.path), wb.settings.factory)
+    if wb.settings.factory:                           # a former single factory's items (Loaded.inherits)
+        ledger.inherit([d.name for d in wb.settings.departments], wb.orders.frame["model"].dropna().astype(str),
+                       getattr(wb, "foreign_models", ()), getattr(wb, "inherits", ()))
     summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)},
                       factory=wb.settings.factory)
     env = _environment()
