@@ -498,3 +498,31 @@ def test_a_single_factorys_reply_items_go_on_in_the_packs_of_the_factory_that_ta
         assert named is None or named in models, (i, factory, items[i].text)
     rates = {r.summary.factory: sum(row[1] for row in r.summary.kpis["replies"].rows) for r in reports}
     assert sum(rates.values()) == len(sent)
+
+
+@pytest.mark.parametrize("with_orders", [True, False])
+def test_a_factory_no_department_row_names_is_flagged_at_its_cell_and_report_and_send_say_so(
+        tmp_path, at, with_orders):
+    """A factory with orders and nobody to send its packs to is an error the clerk must fix (a
+    warning while it has no orders), at its name's cell in 设置; report and send name it."""
+    from addin.cli.report import command as report_command
+    at("2026-11-23")
+    settings = replace(SETTINGS, factories=(*SETTINGS.factories, Factory("长虹", ("长虹",))))
+    orders = _orders()
+    if with_orders:
+        orders[0]["brand"] = "长虹"
+    path = write_workbook(tmp_path / "服务单.xlsx", orders, settings)
+    wb = load_workbook(path)
+    found = [i for i in wb.issues if i.code == "setting-factory-no-departments"]
+    ws = openpyxl.load_workbook(path)[SETTINGS_SHEET]
+    cell = next(c.coordinate for row in ws.iter_rows() for c in row if c.value == "长虹" and c.column == 1)
+    assert [(i.where.sheet, i.where.a1, i.severity) for i in found] == [
+        (SETTINGS_SHEET, cell, ERROR if with_orders else WARNING)]
+    assert "长虹" in found[0].message
+    if not with_orders:
+        return
+    run = CliRunner().invoke(report_command, [str(path), "--month", "2026-10", "--out", str(tmp_path / "out")])
+    assert run.exit_code == 0 and "没有厂家“长虹”的部门" in run.output, run.output
+    run = CliRunner().invoke(send_command, [str(path), "--month", "2026-10", "--dry-run"],
+                             env={"AFTERSALES_SMTP_HOST": ""})
+    assert run.exit_code == 1 and "没有厂家“长虹”的部门" in run.output, run.output
