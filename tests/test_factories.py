@@ -435,3 +435,94 @@ def test_an_older_ledger_beside_the_workbook_goes_to_the_factory_that_has_its_ad
     new = sorted(e.name for e in (tmp_path / "发件箱").glob("2026-10_*_*.eml"))
     assert new == ["2026-10_海信集团_售后服务部.eml", "2026-10_海信集团_研发部.eml", "2026-10_海信集团_质量部.eml"]
     assert result.ok and sum("之前已写入发件箱" in line for line in lines) == 4
+
+
+def test_an_order_of_no_factory_claims_nothing_and_fees_says_so(tmp_path, at):
+    """Several factories, 品牌 unknown / blank on two in-warranty orders: no factory summary has them,
+    so `fees` says they are left out and exits 1; they claim nothing (held, 品牌未知), --json names
+    every order's factory, and the 厂家结算联 says it cannot be claimed."""
+    import json
+    import subprocess
+    from addin.cli.fees import command as fees_command
+    from addin.day.formpdf import print_orders
+    at("2026-11-23")
+    orders = _orders()
+    orders[1]["brand"], orders[4]["brand"] = "长虹", None          # FW202610002, FW202610005: in warranty
+    path = write_workbook(tmp_path / "b.xlsx", orders, SETTINGS, TCL_POLICY)
+    wb = load_workbook(path)
+    result = compute(wb)
+    lost = result.loc[[3, 6]]
+    assert lost["factory_claim"].tolist() == [0, 0] and (lost["claim_held"] > 0).all()
+    assert lost["claim_status"].str.startswith("品牌未知").all() and "长虹" in lost["claim_status"][3]
+    assert (result.loc[[2, 4, 7], "claim_status"] == "结算").all()        # FW202610004: 保外
+    run = CliRunner().invoke(fees_command, [str(path), "--month", "2026-10"])
+    assert run.exit_code == 1, run.output
+    assert "另有 2 张服务单(第3行、第6行)" in run.output and "未计入" in run.output
+    shown = [line for line in run.output.splitlines() if "厂家结算合计" in line]
+    claimed = sum(Decimal(line.split("厂家结算合计 ")[1].split(" 元")[0]) for line in shown)
+    assert len(shown) == 2 and claimed == Decimal(str(result["factory_claim"].sum())).quantize(Decimal("0.01"))
+    rows = json.loads(CliRunner().invoke(fees_command, [str(path), "--json"]).output)
+    assert [(o["row"], o["factory"]) for o in rows] == [(2, "TCL"), (3, ""), (4, "TCL"), (5, "海信集团"),
+                                                        (6, ""), (7, "海信集团")]
+    assert {"order_no", "factory_claim", "claim_status"} <= set(rows[0])
+    out = tmp_path / "forms.pdf"
+    print_orders(wb, ["FW202610002"], 0, out)
+    pages = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout.split("\f")
+    assert "不能向厂家结算" in pages[2] and "厂家结算金额" not in pages[2]
+
+
+def test_a_single_factorys_reply_items_go_on_in_the_packs_of_the_factory_that_takes_them_over(tmp_path, at):
+    """A dealer reported October with one factory (items with factory ''), then adds a second: the
+    December packs still remind of the unanswered October items and count them in 各部门回复情况 —
+    an item naming a model goes to the factory whose orders have it, the others to the first
+    factory of the 厂家 table with that department."""
+    at("2026-11-23")
+    single = Settings(dealer_name="青禾家电", sender="svc@dealer.test", send_day=5, mail_when_no_items=True,
+                      departments=TCL.departments)
+    rows = ORDERS + (("FW202610007", "海信", "空调", "海三", "13700000007", datetime(2026, 6, 1), "压缩机"),
+                     ("FW202610008", "容声", "冰箱", "海四", "13700000008", datetime(2026, 3, 1), "压缩机"))
+    path = write_workbook(tmp_path / "服务单.xlsx", _orders(rows), single)
+    october = build_factories(load_workbook(path), "2026-10", tmp_path / "oct")
+    sent = {i: p.department.name for p in october[0].packs for i in p.item_ids}
+    assert len(sent) >= 3, sent
+    items = {i.id: i for i in Ledger(path.with_name(path.stem + "_改进回复跟踪.sqlite")).items()}
+    at("2027-01-20")
+    write_workbook(path, _orders(rows), SETTINGS, TCL_POLICY)    # the dealer adds 海信集团 (listed first)
+    reports = build_factories(load_workbook(path), "2026-12", tmp_path / "dec")
+    carried = {i: (r.summary.factory, p.department.name) for r in reports for p in r.packs for i in p.carried_ids}
+    assert set(carried) == set(sent)                                # every unanswered item, once
+    assert all(dept == sent[i] for i, (_, dept) in carried.items())
+    for i, (factory, _) in carried.items():
+        models = {MODEL[o[2]] for o in rows if ("TCL" in o[1].upper()) == (factory == "TCL")}
+        named = next((m for m in MODEL.values() if m in items[i].text), None)
+        assert named is None or named in models, (i, factory, items[i].text)
+    rates = {r.summary.factory: sum(row[1] for row in r.summary.kpis["replies"].rows) for r in reports}
+    assert sum(rates.values()) == len(sent)
+
+
+@pytest.mark.parametrize("with_orders", [True, False])
+def test_a_factory_no_department_row_names_is_flagged_at_its_cell_and_report_and_send_say_so(
+        tmp_path, at, with_orders):
+    """A factory with orders and nobody to send its packs to is an error the clerk must fix (a
+    warning while it has no orders), at its name's cell in 设置; report and send name it."""
+    from addin.cli.report import command as report_command
+    at("2026-11-23")
+    settings = replace(SETTINGS, factories=(*SETTINGS.factories, Factory("长虹", ("长虹",))))
+    orders = _orders()
+    if with_orders:
+        orders[0]["brand"] = "长虹"
+    path = write_workbook(tmp_path / "服务单.xlsx", orders, settings)
+    wb = load_workbook(path)
+    found = [i for i in wb.issues if i.code == "setting-factory-no-departments"]
+    ws = openpyxl.load_workbook(path)[SETTINGS_SHEET]
+    cell = next(c.coordinate for row in ws.iter_rows() for c in row if c.value == "长虹" and c.column == 1)
+    assert [(i.where.sheet, i.where.a1, i.severity) for i in found] == [
+        (SETTINGS_SHEET, cell, ERROR if with_orders else WARNING)]
+    assert "长虹" in found[0].message
+    if not with_orders:
+        return
+    run = CliRunner().invoke(report_command, [str(path), "--month", "2026-10", "--out", str(tmp_path / "out")])
+    assert run.exit_code == 0 and "没有厂家“长虹”的部门" in run.output, run.output
+    run = CliRunner().invoke(send_command, [str(path), "--month", "2026-10", "--dry-run"],
+                             env={"AFTERSALES_SMTP_HOST": ""})
+    assert run.exit_code == 1 and "没有厂家“长虹”的部门" in run.output, run.output

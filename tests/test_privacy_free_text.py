@@ -77,3 +77,36 @@ def test_packs__free_text_pii_masked_in_engineering_outputs(tmp_path, monkeypatc
     assert labels and [leak for leak in LEAKS if leak in engineering_labels] == []
     service = _xml_text(by["售后服务部"].xlsx_path)
     assert "158-9210-3115" in service and "张三" in service           # full data for the settlement check
+
+
+def test_packs__the_customers_name_phone_and_address_in_every_text_column_stay_out_of_engineering_packs(
+        tmp_path, monkeypatch):
+    """产品使用工况, 产品型号 and every other text column an order has: whatever a clerk types there
+    about the customer is masked like 报修故障 / 原因分析 (the reviewer saw 工况 and 型号 unmasked)."""
+    from addin.book.columns import COLUMNS, TEXT
+    from tests.report_data import ORDERS
+    labels = []
+    for name in ("pareto_chart", "bar_chart", "stacked_chart"):
+        real = getattr(charts, name)
+
+        def spy(path, title, names, *args, _real=real, **kwargs):
+            labels.extend([title, *map(str, names)])
+            return _real(path, title, names, *args, **kwargs)
+        monkeypatch.setattr(charts, name, spy)
+    fields = [c.field for c in COLUMNS if c.kind == TEXT and c.field not in ("order_no", "customer", "address", "brand")]
+    assert {"usage", "model", "serial", "other_service", "visit_result"} <= set(fields)
+
+    def typed(o, field):
+        return f"{o.get(field) or ''} 客户{o['customer']},电话{o['phone']},住{o['address']}"
+    path = write_workbook(tmp_path / "服务单.xlsx", extra={f: [typed(o, f) for o in ORDERS] for f in fields})
+    r = build_month(load_workbook(path), "2026-10", None)
+    by = {p.department.name: p for p in r.packs}
+    leaks = [v for o in ORDERS for v in (o["customer"], o["phone"], o["address"])]
+    for name in ("质量部", "研发部", "生产部"):
+        outputs = {"xlsx": _xml_text(by[name].xlsx_path), "html": by[name].html}
+        for where, text in outputs.items():
+            assert [leak for leak in leaks if leak in text] == [], (name, where)
+        assert "产品使用工况" in outputs["xlsx"] and "KFR-35GW" in outputs["xlsx"]   # the facts stay
+    assert labels and [leak for leak in leaks if leak in " ".join(labels)] == []
+    service = _xml_text(by["售后服务部"].xlsx_path)
+    assert "客户张三,电话13812345678,住湖南省长沙市岳麓区麓山路12号" in service   # full data for the settlement check

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
@@ -62,6 +62,7 @@ class Factory:
     annual_sales: Decimal | None = None
     reply_days: int | None = None
     departments: tuple[Department, ...] = ()
+    row: int | None = field(default=None, compare=False)     # its Excel row in 设置 (for a check's cell)
 
 
 def norm(text) -> str:
@@ -165,7 +166,7 @@ def factory_table(rows: list, start: int, stop: int, sheet: str, issues: list, c
                                 f"厂家“{name}”在设置表中出现了两次,只用第一行;请删除重复的一行。"))
             continue
         seen.add(norm(name))
-        values = {}
+        values = {"row": r + 1}
         for col, attr, kind in kinds:
             text = cell_text(row[col])
             if not text:

@@ -3,7 +3,9 @@ as a table with totals, as JSON, or written into the computed columns of a copy.
 
 JSON money: numbers with exactly two decimals (12.50), the exact amount in yuan; read them with
 `json.loads(text, parse_float=decimal.Decimal)` to keep them exact. Dates are 'YYYY-MM-DD';
-in_warranty and late are null when not known (not computable / not yet due).
+in_warranty and late are null when not known (not computable / not yet due). `factory`: the
+factory of the order's 品牌 ('' when it has none — with several factories such an order claims
+nothing, claim_status 品牌未知, and the exit code is 1).
 """
 from __future__ import annotations
 
@@ -137,7 +139,24 @@ def factory_summary_lines(wb, result: pd.DataFrame, month: str | None, full: pd.
         rows = own.orders.frame.index
         mine, whole = (None if r is None else _rows_of(r, rows) for r in (result, full))
         lines += [f"【{factory.name}】", *summary_lines(mine, own.settings, month, whole)]
+    lost = [r for r in wb.unassigned() if r in result.index]
+    if lost:
+        shown = "、".join(f"第{r}行" for r in lost[:10]) + (f" 等" if len(lost) > 10 else "")
+        lines.append(f"另有 {len(lost)} 张服务单({shown})的品牌不属于设置表中的任何厂家(或没有填),未计入以上任何厂家"
+                     "的合计,也不向任何厂家结算;请改正“品牌”(aftersales check 列出这些单元格)。")
     return lines
+
+
+def factory_column(wb, result: pd.DataFrame) -> pd.Series:
+    """The factory of every order of `result` ('' for a dealer's single unnamed factory or an
+    order of no factory)."""
+    from addin.book.factories import order_factories
+
+    factories = wb.settings.factory_list()
+    if len(factories) <= 1:
+        return pd.Series(factories[0].name if factories else "", index=result.index, dtype=object)
+    of = order_factories(wb.orders.frame, factories).reindex(result.index)
+    return of.where(of.notna(), "").astype(object)
 
 
 def _rows_of(result: pd.DataFrame, rows) -> pd.DataFrame:
@@ -208,7 +227,7 @@ def _annotate(wb, result, workbook: Path, out: Path, force: bool) -> None:
     write_copy(result_patch(wb, result), workbook, out, force)
 
 
-@click.command(cls=Command, exit_codes={0: "全部可计算", 1: "有服务单因数据错误无法计算", 2: "文件无法读取或副本无法写入"},
+@click.command(cls=Command, exit_codes={0: "全部可计算", 1: "有服务单因数据错误无法计算,或品牌不属于任何厂家", 2: "文件无法读取或副本无法写入"},
                help="三包判定、客户收费、厂家结算和服务时效。\n\n"
                     "在终端里显示为表格;输出到文件或计划任务时每张服务单一行。\n\n"
                     "例:aftersales fees 服务单.xlsx --month 2026-10")
@@ -240,8 +259,9 @@ def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | N
     full = result
     if month:
         result = result[month_mask(result, month)]
+    lost = [r for r in wb.unassigned() if r in result.index]
     if as_json:
-        for chunk in json_chunks(result):
+        for chunk in json_chunks(result.assign(factory=factory_column(wb, result))):
             click.echo(chunk, nl=False)
         click.echo()
     else:
@@ -250,4 +270,4 @@ def command(workbook: Path, month: str | None, as_json: bool, annotate: Path | N
             click.echo(line)
         if annotate:
             click.echo(f"已填好计算列的副本已保存:{annotate}")
-    sys.exit(0 if result["computable"].all() else 1)
+    sys.exit(0 if result["computable"].all() and not lost else 1)

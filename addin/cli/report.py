@@ -59,6 +59,9 @@ def _describe(report, named: bool) -> None:
     if report.summary.unplaced:
         click.echo(f"另有 {report.summary.unplaced} 张服务单报修时间为空或无法识别,未计入任何月份。")
     click.echo(f"统计表:{report.stats_path}")
+    if named and not report.packs:
+        click.echo(f"{who}设置表的部门表里没有厂家“{report.summary.factory}”的部门,只生成了统计表,没有反馈包;"
+                   f"请在部门表添加它的部门(“厂家”填“{report.summary.factory}”)。")
     for pack in report.packs:
         extra = f",另有 {len(pack.carried_ids)} 条逾期未回复" if pack.carried_ids else ""
         click.echo(f"反馈包 {pack.department.name}:{pack.xlsx_path.name}(反馈事项 {len(pack.item_ids)} 条{extra})")

@@ -162,7 +162,10 @@ class _Page:
         if self.copy == COPIES[2] and self.form.claim:
             factory = Resolver(self.settings.factory_list()).lookup(self.form.fields.get("brand", "")) \
                 if self.settings.several_factories else None
-            note += f";{'向' + factory + '结算' if factory else '厂家结算金额'} {self.form.claim} 元"
+            if self.settings.several_factories and factory is None:     # rules.fees.hold_unassigned
+                note += ";品牌不属于设置中的任何厂家(或没有填),不能向厂家结算;改正“品牌”后重新打印"
+            else:
+                note += f";{'向' + factory + '结算' if factory else '厂家结算金额'} {self.form.claim} 元"
         self.note_row("收费说明", note, ROW_H)
 
     def note_row(self, label: str, text: str, min_h: float, top=False) -> None:

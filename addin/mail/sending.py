@@ -240,6 +240,10 @@ def send_due(wb, workbook: Path, today: date | None = None, dry_run: bool = Fals
     pairs = _factories(wb)
     lines, ok, acted = [], True, False
     for factory, own in pairs:
+        if len(pairs) > 1 and not own.settings.departments and not own.orders.frame.empty:
+            lines += [f"【{factory.name}】", no_departments(factory)]
+            ok, acted = False, True
+            continue
         try:
             more, good, did = _send_due_months(own, Path(workbook), today or clock.today(), dry_run)
         except (MailError, outbox.LedgerError) as error:
@@ -279,6 +283,22 @@ def _once(lines: list[str]) -> list[str]:
     return out
 
 
+def no_departments(factory) -> str:
+    """What send and send-due say for a factory with orders and no department (check:
+    setting-factory-no-departments)."""
+    return (f"  设置表的部门表里没有厂家“{factory.name}”的部门,它的反馈包没有人可发送;"
+            f"请在部门表添加它的部门(“厂家”填“{factory.name}”)后再发送")
+
+
+@dataclass(frozen=True)
+class Unsendable:
+    """A factory's month with orders and nobody to send them to: not done, nothing pending."""
+
+    month: str
+    ok: bool = False
+    pending: bool = False
+
+
 @dataclass(frozen=True)
 class FactoriesResult:
     """send_workbook_month for several factories: one MonthResult per factory."""
@@ -315,6 +335,10 @@ def send_workbook_month(wb, month: str, *, packs=None, force: bool = False, only
                               ledger_file=ledger_file)
     results, lines = [], []
     for factory, own in pairs:
+        if not own.settings.departments and month in order_months(own.orders.frame):
+            results.append(Unsendable(month))
+            lines += [f"【{factory.name}】", no_departments(factory)]
+            continue
         mine = packs.get(factory.name) if isinstance(packs, dict) else None
         result, more = _send_month_of(own, month, packs=mine, force=force, only=only, unknown=unknown,
                                       dry_run=dry_run, ledger_file=ledger_file)

@@ -23,7 +23,7 @@ from addin.book.months import parse_month, reply_due, send_date
 from addin.report.detail import detail_table
 from addin.report.items import ROLE_CHARTS, ROLE_SHEETS, ROLE_TABLES, raised_for, role_of
 from addin.report.packbook import settlement_table, write_pack
-from addin.report import kpis
+from addin.report import kpis, trends
 from addin.report.privacy import mask_frame, mask_free_text, mask_text
 from addin.report.replies import Ledger, dept_code, ledger_path
 from addin.book.settings import Department
@@ -168,9 +168,10 @@ def _masked(table: Table) -> Table:
 def private_summary(summary: MonthSummary, wb) -> MonthSummary:
     """The month as departments without full customer data see it: customers' data masked in
     the orders' free text (privacy.mask_free_text) before any table, chart or item is made from
-    it (the repeat table's earlier visits too: its repairs, the only orders that table reads),
-    and phone-like runs masked in every other text cell (e.g. the check's examples). The
-    history's failures are the repeat window's repairs: their texts are masked once."""
+    it (the repeat table's earlier visits too: its repairs, the only orders that table reads;
+    and the 12 months of 故障走势, drawn again from the masked history), and phone-like runs
+    masked in every other text cell (e.g. the check's examples). The history's failures are the
+    repeat window's repairs: their texts are masked once."""
     orders = mask_free_text(summary.orders)
     repeat_orders = summary.repeat_orders
     if repeat_orders is not None:
@@ -178,10 +179,11 @@ def private_summary(summary: MonthSummary, wb) -> MonthSummary:
         repeat_orders = mask_free_text(repairs)
     tables = kpis.all_kpis(orders, wb.policy, wb.settings, wb.issues, wb.orders.sheet, summary.unplaced,
                            summary.vocab, repeat_orders)
-    tables = {k: _masked(t) for k, t in {**summary.kpis, **tables}.items()}
     history = summary.history
-    if history is not None:
+    if history is not None:        # 故障走势 names models: drawn again from the masked history
         history = mask_free_text(history, done=(repairs, repeat_orders) if repeat_orders is not None else None)
+        tables.update(trends.tables(orders, history, summary.vocab.sales, summary.month, wb.policy))
+    tables = {k: _masked(t) for k, t in {**summary.kpis, **tables}.items()}
     return replace(summary, orders=orders, table728=table_728(orders), kpis=tables, history=history,
                    repeat_orders=repeat_orders)
 
@@ -206,6 +208,9 @@ def build_month(wb, month: str, out_dir: Path | None = None, fees=None, ledger_f
                         issues=wb.issues, error_rows=wb.error_rows, sheet=wb.orders.sheet,
                         vocab=getattr(wb, "vocab", None))
     ledger = Ledger(ledger_file or ledger_path(wb.path), wb.settings.factory)
+    if wb.settings.factory:                           # a former single factory's items (Loaded.inherits)
+        ledger.inherit([d.name for d in wb.settings.departments], wb.orders.frame["model"].dropna().astype(str),
+                       getattr(wb, "foreign_models", ()), getattr(wb, "inherits", ()))
     summary = replace(summary, kpis={**summary.kpis, "replies": replies_table(ledger, month, wb.settings)},
                       factory=wb.settings.factory)
     env = _environment()

@@ -8,7 +8,8 @@
   districts (东莞市虎门镇…) after the township; unrecognised addresses become ***.
 `mask_frame` applies all three to the customer columns of an orders frame.
 
-Free text (报修故障, 现场确诊故障, 原因分析, 解决方案, 客户意见 …) is where clerks type what should not
+Free text (报修故障, 现场确诊故障, 原因分析, 解决方案, 客户意见, 产品使用工况, even 产品型号 — every text
+column, FREE_TEXT) is where clerks type what should not
 be there ("用户手机 158-9210-3115,住滨河花园3栋1单元703室"). `mask_free_text` masks, for the
 departments that may not see customers' data: phone-like digit runs (mobiles and landlines,
 with spaces, dashes or brackets, or after 电话/手机), house-number address details (3栋1单元703室),
@@ -24,10 +25,15 @@ import re
 import numpy as np
 import pandas as pd
 
+from addin.book.columns import COLUMNS, TEXT
 from addin.book.values import LANDLINE, MOBILE
 
 MASK = "****"
-FREE_TEXT = ("reported_fault", "diagnosed_fault", "cause", "solution", "comment", "parts", "fault")
+# Every text column of an order a pack can print (产品型号, 产品使用工况, 序列号, 其他服务, 回访结果 …,
+# derived from the column list so a new text column is masked too), and the grouped fault name;
+# not the order number (the key) nor the customer / address columns (mask_frame's job).
+FREE_TEXT = tuple(c.field for c in COLUMNS if c.kind == TEXT and c.field not in ("order_no", "customer", "address")
+                  ) + ("fault",)
 _D = "[0-9０-９]"
 _SEP = r"[\s\-－—.·]*"
 _PHONE_LIKE = re.compile(

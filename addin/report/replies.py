@@ -213,6 +213,26 @@ class Ledger:
         return out
 
 
+    def inherit(self, departments, own_models, foreign_models=None, first: tuple = ()) -> int:
+        """When a dealer with one factory adds more: the single factory's items ('' key) of this
+        factory's `departments` become its own (IDs and answers kept), so their reminders and
+        reply rates go on in its packs. An item goes to the factory whose orders have the model
+        its key names (`own_models`); an item naming no model of another factory with that
+        department (`foreign_models`: {department: models}) — 服务原因, 上门超时 … — to the first
+        factory of the 厂家 table with a department of that name (`first`). Returns how many."""
+        if not self.factory or not departments:
+            return 0
+        own, foreign, first = {str(m) for m in own_models}, foreign_models or {}, set(first)
+        with closing(self._connect()) as db, db:
+            rows = db.execute(f"SELECT id, department, key FROM items WHERE factory='' AND department IN "
+                              f"({','.join('?' * len(departments))})", tuple(departments)).fetchall()
+            mine = [(self.factory, i) for i, dept, key in rows
+                    if key.split("|")[0] in own or (dept in first and key.split("|")[0] not in foreign.get(dept, ()))]
+            before = db.total_changes
+            db.executemany("UPDATE OR IGNORE items SET factory=? WHERE id=? AND factory=''", mine)
+            return db.total_changes - before
+
+
 def _text(v) -> str | None:
     if v is None:
         return None

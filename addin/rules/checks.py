@@ -13,12 +13,12 @@ from typing import Callable
 import pandas as pd
 
 from addin import clock
-from addin.book.factories import Resolver, parts
+from addin.book.factories import FACTORY_HEADERS, Resolver, order_factories, parts
 from addin.book.columns import BY_FIELD, CITY_TIERS, ONSITE_TYPES, RATINGS, SERVICE_TYPES, YES_NO
 from addin.book.issues import ERROR, WARNING, CellRef, Issue, sort_key
 from addin.book.policy import Policy
 from addin.book.records import OrderSheet
-from addin.book.settings import Settings
+from addin.book.settings import SETTINGS_SHEET, Settings
 from addin.book.values import placeholder_serials, valid_phones
 from addin.rules import flags
 
@@ -266,10 +266,32 @@ def check_brand(ctx: Context) -> list[Issue]:
                            "设置表中有多个厂家,", listed.split("、")[0])
 
 
+def check_factory_departments(ctx: Context) -> list[Issue]:
+    """With several factories each one mails its packs only to its own departments: a factory no
+    department row names has nobody to send to — an error once it has orders, else a warning —
+    at its name's cell in 设置."""
+    factories = ctx.settings.factory_list()
+    if len(factories) <= 1 or all(f.departments for f in factories):
+        return []
+    counts = order_factories(ctx.f, factories).value_counts()
+    out = []
+    for f in factories:
+        if f.departments:
+            continue
+        n = int(counts.get(f.name, 0))
+        what = (f"它的 {n} 张服务单的反馈包没有人可发送(月报只有统计表,发送时跳过它)" if n
+                else "以后它的服务单的反馈包没有人可发送")
+        out.append(Issue(CellRef(SETTINGS_SHEET, f.row or 1, 1), FACTORY_HEADERS[0], "setting-factory-no-departments",
+                         ERROR if n else WARNING,
+                         f"厂家“{f.name}”在设置表的部门表里没有部门(没有一行的“厂家”填它),{what};"
+                         f"请在部门表添加它的部门(部门名称、邮箱、是否可看客户完整信息,“厂家”填“{f.name}”)。"))
+    return out
+
+
 CHECKS: tuple[Callable[[Context], list[Issue]], ...] = (
     check_required, check_choices, check_phone, check_order_no_unique, check_date_order,
     check_date_range, check_numbers, check_labour_hours, check_warranty_claim, check_warranty_dates,
-    check_serial_placeholder, check_brand,
+    check_serial_placeholder, check_brand, check_factory_departments,
 )
 # The checks that rest on the policy: with several factories each runs on one factory's orders
 # under that factory's policy.

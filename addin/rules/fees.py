@@ -13,7 +13,8 @@ Rules (../shared/spec/policy.md, every number from `Policy`):
   free radius + 配件费用 × its 材料结算比例 (claim_labour, claim_travel, claim_materials).
   Only work that was done is claimed, and no suspect: claim_status says 结算 (in
   factory_claim), 未完工 (no arrival, no leave, no 解决方案) or 待核实 (a 保外转保内 suspicion
-  without 已核实 = 是); the held amount is in claim_held. Under 包干 the same numbers are the
+  without 已核实 = 是), or — with several factories — 品牌未知 (its 品牌 is blank or no factory's:
+  there is nobody to claim from until the clerk fixes it); the held amount is in claim_held. Under 包干 the same numbers are the
   claim-equivalent cost used by `lump_sum_comparison`.
 - Money in integer fen, half-up (addin.rules.money); returned as float yuan exact to the fen.
 - Orders whose needed cells the check rejected, or that lack what a verdict needs, get no
@@ -45,7 +46,7 @@ RESULT_COLUMNS = (
     "explanation", "response_hours", "onsite_hours", "visit_hours", "promise_hours", "late",
     "computable", "reason",
 )
-CLAIMED, NOT_DONE, SUSPECT = "结算", "未完工", "待核实"
+CLAIMED, NOT_DONE, SUSPECT, NO_FACTORY = "结算", "未完工", "待核实", "品牌未知"
 NEEDED = ("service_type", "category", "reported_at", "purchase_date", "production_date",
           "arrived_at", "left_at", "distance_km", "parts_fee", "labour_fee", "customer_agreed")
 TIME_FIELDS = ("reported_at", "first_contact", "arrived_at", "left_at")
@@ -267,14 +268,36 @@ def compute(wb) -> pd.DataFrame:
     orders = wb.orders
     rejected = rejected_fields(wb.issues, orders)
     groups = parts(orders.frame, wb.settings, wb.policy)
-    if len(groups) == 1:
+    if len(groups) == 1 and not (wb.settings.several_factories and groups[0][0] is None):
         return compute_frame(orders.frame, groups[0][2], groups[0][1], rejected)
     results = [compute_frame(orders.frame.loc[index], policy, settings, rejected)
                for _, settings, policy, index in groups]
+    if wb.settings.several_factories:
+        results = [hold_unassigned(part, orders.frame.loc[index]) if factory is None else part
+                   for part, (factory, _, _, index) in zip(results, groups)]
     for part in results:
         part.attrs = {}                   # the Series in attrs cannot be compared by concat
     result = pd.concat(results).loc[orders.frame.index]
     result.attrs["reported_at"] = orders.frame["reported_at"]
+    return result
+
+
+def hold_unassigned(result: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Orders of no factory (several factories, 品牌 blank or unknown): nothing is claimed — the
+    amount moves to claim_held and claim_status says 品牌未知 and what to fix."""
+    result = result.copy()
+    held = result["claim_status"] != ""
+    if not held.any():
+        return result
+    brand = frame["brand"].reindex(result.index) if "brand" in frame.columns else pd.Series(None, index=result.index)
+    why = brand.map(lambda b: "没有填品牌" if b is None or pd.isna(b) or not str(b).strip()
+                    else f"品牌“{str(b).strip()}”不属于设置中的任何厂家")
+    amount = result["factory_claim"].fillna(0) + result["claim_held"].fillna(0)
+    result.loc[held, "claim_held"] = amount[held]
+    result.loc[held, "factory_claim"] = 0.0
+    status = NO_FACTORY + ":" + why + ",不知向哪个厂家结算;改正“品牌”后再结算"
+    result.loc[held, "claim_status"] = status[held]
+    result.loc[held, "explanation"] = result.loc[held, "explanation"].fillna("") + ";" + status[held] + "。"
     return result
 
 

@@ -27,6 +27,11 @@ class Loaded:
     policy: Policy
     issues: list[Issue] = field(default_factory=list)
     vocab: Vocab = field(default_factory=Vocab)        # cause classes, fault list, sales (report)
+    # for_factory, for the reply items of the dealer's former single factory (report.replies.
+    # Ledger.inherit): the departments for which this factory is the first in the 厂家 table, and
+    # per department name, the models of the orders of the other factories that have it
+    inherits: tuple[str, ...] = ()
+    foreign_models: dict = field(default_factory=dict)
 
     @property
     def error_rows(self) -> set[int]:
@@ -63,7 +68,28 @@ class Loaded:
                   or i.where.row <= self.orders.header_row]
         return replace(self, orders=orders, settings=self.settings.for_factory(factory),
                        policy=self.policy.for_factory(factory.name), issues=issues,
-                       vocab=self._own_sales(frame))
+                       vocab=self._own_sales(frame), inherits=self._inherits(factory),
+                       foreign_models=self._foreign_models(factory, of))
+
+    def _foreign_models(self, factory: Factory, of) -> dict:
+        """{department name of `factory`: the models of the orders of the other factories that
+        have a department of that name}."""
+        models = self.orders.frame["model"]
+        out = {}
+        for d in dict.fromkeys(d.name for d in factory.departments):
+            others = [f.name for f in self.settings.factory_list()
+                      if f.name != factory.name and any(x.name == d for x in f.departments)]
+            out[d] = frozenset(models[of.isin(others).to_numpy(dtype=bool)].dropna().astype(str))
+        return out
+
+    def _inherits(self, factory: Factory) -> tuple[str, ...]:
+        """The department names of `factory` that no factory listed before it has."""
+        before = []
+        for f in self.settings.factory_list():
+            if f.name == factory.name:
+                break
+            before += [d.name for d in f.departments]
+        return tuple(dict.fromkeys(d.name for d in factory.departments if d.name not in before))
 
     def _own_sales(self, frame) -> Vocab:
         """The vocabularies with only the 销售台账 rows of models this factory's orders name (a
