@@ -52,8 +52,9 @@ def _xml_text(path) -> str:
         return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
 
 
-def test_packs__free_text_pii_masked_in_engineering_outputs(tmp_path, monkeypatch):
-    labels = []
+def _spy_chart_labels(monkeypatch) -> list[str]:
+    """Every title and category label the PNG charts are drawn with, from now on."""
+    labels: list[str] = []
     for name in ("pareto_chart", "bar_chart", "stacked_chart"):
         real = getattr(charts, name)
 
@@ -61,6 +62,11 @@ def test_packs__free_text_pii_masked_in_engineering_outputs(tmp_path, monkeypatc
             labels.extend([title, *map(str, names)])
             return _real(path, title, names, *args, **kwargs)
         monkeypatch.setattr(charts, name, spy)
+    return labels
+
+
+def test_packs__free_text_pii_masked_in_engineering_outputs(tmp_path, monkeypatch):
+    labels = _spy_chart_labels(monkeypatch)
     fault = ["用户手机 158-9210-3115,住滨河花园3栋1单元703室 张三说不制冷", "李先生(0731-8456 7890)说不制冷",
              *[None] * 6]
     path = write_workbook(tmp_path / "服务单.xlsx", extra={
@@ -85,14 +91,7 @@ def test_packs__the_customers_name_phone_and_address_in_every_text_column_stay_o
     about the customer is masked like 报修故障 / 原因分析 (the reviewer saw 工况 and 型号 unmasked)."""
     from addin.book.columns import COLUMNS, TEXT
     from tests.report_data import ORDERS
-    labels = []
-    for name in ("pareto_chart", "bar_chart", "stacked_chart"):
-        real = getattr(charts, name)
-
-        def spy(path, title, names, *args, _real=real, **kwargs):
-            labels.extend([title, *map(str, names)])
-            return _real(path, title, names, *args, **kwargs)
-        monkeypatch.setattr(charts, name, spy)
+    labels = _spy_chart_labels(monkeypatch)
     fields = [c.field for c in COLUMNS if c.kind == TEXT and c.field not in ("order_no", "customer", "address", "brand")]
     assert {"usage", "model", "serial", "other_service", "visit_result"} <= set(fields)
 
