@@ -46,8 +46,9 @@ def command(workbook: Path, month: str, out_dir: Path | None) -> None:
         _fail(*os_error(error, "写入月报"))
     for report in reports:
         _describe(report, len(reports) > 1)
-    if wb.unassigned():
-        click.echo(f"另有 {len(wb.unassigned())} 张服务单的品牌不属于设置表中的任何厂家(或没有填),"
+    unassigned = wb.unassigned()
+    if unassigned:
+        click.echo(f"另有 {len(unassigned)} 张服务单的品牌不属于设置表中的任何厂家(或没有填),"
                    "未计入任何厂家的月报;请运行 aftersales check 查看并改正。")
 
 

@@ -54,12 +54,15 @@ class Loaded:
         factories = self.settings.factory_list()
         if len(factories) == 1:
             return [(factories[0], self)]
-        return [(f, self.for_factory(f)) for f in factories]
+        of = order_factories(self.orders.frame, factories)      # once for every factory's view
+        return [(f, self.for_factory(f, of)) for f in factories]
 
-    def for_factory(self, factory: Factory) -> "Loaded":
+    def for_factory(self, factory: Factory, of=None) -> "Loaded":
         """Only this factory's orders (its 品牌), its departments, settlement and policy, and the
-        issues of its rows and of the other sheets: nothing of another factory's orders."""
-        of = order_factories(self.orders.frame, self.settings.factory_list())
+        issues of its rows and of the other sheets: nothing of another factory's orders.
+        `of`: order_factories of this workbook's orders, when the caller has it."""
+        if of is None:
+            of = order_factories(self.orders.frame, self.settings.factory_list())
         frame = self.orders.frame[(of == factory.name).to_numpy(dtype=bool)]
         rows = set(frame.index)
         orders = replace(self.orders, frame=frame,
