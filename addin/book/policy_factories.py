@@ -14,10 +14,9 @@ service type) rates replace the generic ones, the others are kept.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 
-from addin.book.factories import Resolver
+from addin.book.factories import Resolver, norm
 from addin.book.issues import ERROR, CellRef, Issue
 from addin.book.policy import (FACTORY_COLUMN, PARAMS_HEADERS, PARAMS_SHEET, PROMISE_HEADERS, PROMISE_SHEET,
                                RATES_HEADERS, RATES_SHEET, WARRANTY_HEADERS, WARRANTY_SHEET, Policy)
@@ -27,14 +26,10 @@ HEADS = {WARRANTY_SHEET: WARRANTY_HEADERS[0], PARAMS_SHEET: PARAMS_HEADERS[0], P
 SCAN_ROWS = 10
 
 
-def _norm(v) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", "" if v is None else str(v)))
-
-
 def _header(rows: list, first: str) -> tuple[int, int] | None:
     """(0-based header row, 厂家 column) when the sheet's header row has a 厂家 column."""
     for r, row in enumerate(rows[:SCAN_ROWS]):
-        cells = [_norm(c) for c in row]
+        cells = [norm(c) for c in row]
         if first in cells:
             hits = [c for c, text in enumerate(cells) if re.sub(r"\(.*\)$", "", text) in (FACTORY_COLUMN, "品牌")]
             return (r, hits[0]) if hits else None
@@ -57,7 +52,7 @@ class FactoryRows:
             owner = {}
             for r in range(head + 1, len(rows)):
                 cell = rows[r][col] if col < len(rows[r]) else ""
-                if _norm(cell) == "":
+                if norm(cell) == "":
                     continue
                 name = resolver.lookup(cell)
                 if name is None:
