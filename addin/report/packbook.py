@@ -22,7 +22,7 @@ from addin.book.files import atomic_path
 from addin.report.replies import REPLY_HEADERS, REPLY_SHEET
 from addin.report.sheetpages import lay_out_blocks, print_setup
 from addin.report.tables import Table, rows_of
-from addin.report.xlsxout import ROW_PT, formats, row_points, text_px, write_728, write_table, write_value
+from addin.report.xlsxout import ROW_PT, fit_width, formats, row_points, write_728, write_table, write_value
 
 SHEET_ANALYSIS = "分析"
 SHEET_ORDERS = "服务单明细"
@@ -88,7 +88,7 @@ def _reply_sheet(book, ws, items, carried, f) -> None:
     """改进回复: 编号, 反馈事项, 回复期限 locked; the department's four columns unlocked."""
     rows = [(i, text, due) for i, text, due in items] + [
         (c.id, f"[{c.month} 未回复] {c.text}", c.due) for c in carried]
-    id_width = max([16] + [-(-text_px(r[0]) // 7) + 2 for r in rows])   # 2026-11-F5936-QA-001 fits
+    id_width = max([16] + [fit_width(r[0]) for r in rows])   # 2026-11-F5936-QA-001 fits
     widths = (id_width, 64, 12, 36, 10, 14, 26)    # 反馈事项: one sentence with its reasons and orders
     ws.set_row(0, row_points(REPLY_HEADERS, widths))
     for j, (h, w) in enumerate(zip(REPLY_HEADERS, widths)):

@@ -174,6 +174,12 @@ def text_lines(text: str, width: float) -> int:
     return _lines(str(text), width)
 
 
+def fit_width(text: str) -> int:
+    """The column width (characters) in which `text` fits on one line, with a character to spare
+    either side."""
+    return -(-text_px(text) // 7) + 2
+
+
 def row_points(values, widths, wrapped=None) -> float:
     """Height of a row whose wrapped cells hold `values` (None where a cell does not wrap)."""
     lines = max((text_lines(v, w) for j, (v, w) in enumerate(zip(values, widths))
@@ -200,8 +206,8 @@ def table_widths(table: Table) -> list[float]:
     for j, kind in enumerate(table.kinds):
         head = -(-text_units(table.headers[j]) // 2) + 2
         if kind == "text":
-            longest = max((text_px(r[j]) for r in table.rows if isinstance(r[j], str)), default=0)
-            out.append(float(min(max(-(-longest // 7) + 2, head, 8), 24)))
+            longest = max((fit_width(r[j]) for r in table.rows if isinstance(r[j], str)), default=2)
+            out.append(float(min(max(longest, head, 8), 24)))
         else:
             out.append(float(max(WIDTHS.get(kind, 10), head)))
     return out
